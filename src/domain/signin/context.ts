@@ -1,0 +1,48 @@
+import type { AgentResult, Outcome } from '../outcomes/vocabulary.js';
+import type { Client } from './events.js';
+import type { SignInTimeouts } from './timeouts.js';
+
+/**
+ * What the machine remembers about one attempt. Everything in it comes from events, so two
+ * folds of the same events give byte-identical snapshots. No password, ever.
+ */
+export interface SignInContext {
+  readonly attemptId: string | null;
+  readonly tenant: string | null;
+  readonly client: Client | null;
+  readonly timeouts: SignInTimeouts | null;
+  readonly mfaMaxTries: number;
+  readonly startedAt: string | null;
+  readonly username: string | null;
+  /** The deadline of the current state; a time-out armed for another deadline is stale. */
+  readonly deadline: string | null;
+  readonly request: { readonly requestId: string; readonly agentIds: readonly string[] } | null;
+  readonly answer: {
+    readonly requestId: string;
+    readonly agentId: string;
+    readonly result: AgentResult;
+    readonly domainController: string | null;
+  } | null;
+  /** Answers refused as security events while the attempt waited. */
+  readonly rejectedAnswers: number;
+  readonly mfa: { readonly triesLeft: number } | null;
+  readonly outcome: Outcome | null;
+  readonly endedAt: string | null;
+}
+
+export const initialSignInContext: SignInContext = {
+  attemptId: null,
+  tenant: null,
+  client: null,
+  timeouts: null,
+  mfaMaxTries: 0,
+  startedAt: null,
+  username: null,
+  deadline: null,
+  request: null,
+  answer: null,
+  rejectedAnswers: 0,
+  mfa: null,
+  outcome: null,
+  endedAt: null,
+};

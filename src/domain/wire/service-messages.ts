@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import {
+  IdSchema,
+  InstantSchema,
+  TenantSchema,
+} from '../shared/wire-primitives.js';
+import { SignInCommandSchema } from '../signin/commands.js';
+import { MachineVersionSchema, SignInEventSchema } from '../signin/events.js';
+import { SIGNIN_STATES } from '../signin/machine.js';
+import { decodeJsonWith } from './decode.js';
+
+/**
+ * Messages inside the service side: commands sent to a host, durable timers, and the record
+ * each committed transition is persisted as.
+ */
+
+/** A command addressed to the host that owns a tenant's attempts. */
+export const CommandEnvelopeSchema = z.strictObject({
+  v: z.literal(1),
+  tenant: TenantSchema,
+  command: SignInCommandSchema,
+});
+export type CommandEnvelope = z.infer<typeof CommandEnvelopeSchema>;
+
+/** A durable deadline on `passage.<tenant>.timers`: when it is due, a `timeOut` is sent. */
+export const TimerSchema = z.strictObject({
+  v: z.literal(1),
+  tenant: TenantSchema,
+  attemptId: IdSchema,
+  deadline: InstantSchema,
+  /** The sequence of the record that armed it; with the attempt id it names the timer. */
+  armedBy: z.number().int().positive(),
+});
+export type Timer = z.infer<typeof TimerSchema>;
+
+/** Hex SHA-256. */
+const HashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a hash is 64 lower-case hex digits');
+
+/**
+ * One persisted transition of one attempt. `previousHash` is the `hash` of the attempt's
+ * previous record (null for the first), and `hash` covers the canonical JSON of every other
+ * field: a per-attempt hash chain that shows any change, removal or reordering.
+ */
+export const SignInRecordSchema = z.strictObject({
+  v: z.literal(1),
+  tenant: TenantSchema,
+  attemptId: IdSchema,
+  sequence: z.number().int().positive(),
+  machineVersion: MachineVersionSchema,
+  at: InstantSchema,
+  event: SignInEventSchema,
+  state: z.enum(SIGNIN_STATES),
+  previousHash: HashSchema.nullable(),
+  hash: HashSchema,
+});
+export type SignInRecord = z.infer<typeof SignInRecordSchema>;
+
+export const decodeCommandEnvelope = decodeJsonWith('CommandEnvelope', CommandEnvelopeSchema);
+export const decodeTimer = decodeJsonWith('Timer', TimerSchema);
+export const decodeSignInRecord = decodeJsonWith('SignInRecord', SignInRecordSchema);
