@@ -82,9 +82,17 @@ export default tseslint.config(
       ],
       'no-restricted-globals': [
         'error',
-        ...['process', 'performance', 'crypto', 'console', 'fetch', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask'].map(
-          (name) => ({ name, message: PURITY }),
-        ),
+        ...[
+          'process',
+          'performance',
+          'crypto',
+          'console',
+          'fetch',
+          'setTimeout',
+          'setInterval',
+          'setImmediate',
+          'queueMicrotask',
+        ].map((name) => ({ name, message: PURITY })),
       ],
       'no-restricted-syntax': [
         'error',

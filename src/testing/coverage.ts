@@ -3,7 +3,11 @@ import type { SignInPath } from './paths.js';
 import { machineStates, machineTransitions, transitionKey } from './transitions.js';
 
 export interface Coverage {
-  readonly states: { readonly covered: number; readonly total: number; readonly missing: readonly string[] };
+  readonly states: {
+    readonly covered: number;
+    readonly total: number;
+    readonly missing: readonly string[];
+  };
   readonly transitions: {
     readonly covered: number;
     readonly total: number;

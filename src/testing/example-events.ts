@@ -36,7 +36,20 @@ const timedOut = (state: SignInState, outcome: 'timedOut' | 'agentUnavailable'):
   };
 };
 
-const cancelled: SignInEvent = { type: 'SignInCancelled', ...envelope('SignInCancelled', 40), by: 'user' };
+const cancelled: SignInEvent = {
+  type: 'SignInCancelled',
+  ...envelope('SignInCancelled', 40),
+  by: 'user',
+};
+
+// A forged answer: recorded as a security event while the attempt lives; nothing changes.
+const answerRejected: SignInEvent = {
+  type: 'AnswerRejected',
+  ...envelope('AnswerRejected', 11),
+  requestId: 'request-forged',
+  agentId: EXAMPLE_AGENT_ID,
+  reason: 'requestMismatch',
+};
 
 const EXAMPLES: Record<SignInStateName, (state: SignInState) => readonly SignInEvent[]> = {
   notStarted: () => [
@@ -83,13 +96,7 @@ const EXAMPLES: Record<SignInStateName, (state: SignInState) => readonly SignInE
       domainController: 'dc1.corp.example.test',
       deadline: at(11 + defaultSignInTimeouts.evaluationSeconds),
     },
-    {
-      type: 'AnswerRejected',
-      ...envelope('AnswerRejected', 11),
-      requestId: 'request-forged',
-      agentId: EXAMPLE_AGENT_ID,
-      reason: 'requestMismatch',
-    },
+    answerRejected,
     timedOut(state, 'agentUnavailable'),
     cancelled,
   ],
@@ -103,6 +110,7 @@ const EXAMPLES: Record<SignInStateName, (state: SignInState) => readonly SignInE
     },
     { type: 'SignInSucceeded', ...envelope('SignInSucceeded', 12), mfa: false },
     { type: 'SignInFailed', ...envelope('SignInFailed', 12), outcome: 'lockedOut' },
+    answerRejected,
     timedOut(state, 'timedOut'),
     cancelled,
   ],
@@ -114,6 +122,7 @@ const EXAMPLES: Record<SignInStateName, (state: SignInState) => readonly SignInE
     },
     { type: 'SignInSucceeded', ...envelope('SignInSucceeded', 25), mfa: true },
     { type: 'SignInFailed', ...envelope('SignInFailed', 25), outcome: 'mfaFailed' },
+    answerRejected,
     timedOut(state, 'timedOut'),
     cancelled,
   ],

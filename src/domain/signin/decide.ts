@@ -40,23 +40,30 @@ export const decide = (command: SignInCommand, state: SignInState): Decision => 
   }
   if (command.type === 'timeOut') return decideTimeOut(command, name, context, refuse);
   if (name === 'done') {
-    return refuse('ATTEMPT_ENDED', `attempt ${command.attemptId} has ended (${String(context.outcome)})`);
+    return refuse(
+      'ATTEMPT_ENDED',
+      `attempt ${command.attemptId} has ended (${String(context.outcome)})`,
+    );
   }
   if (command.type === 'cancel') {
     return right([{ type: 'SignInCancelled', ...meta(command), by: command.by }]);
   }
-
-  const outOfOrder = (): Decision =>
-    name === 'awaitingUsername' && command.type === 'submitPassword'
+  if (!ACCEPTED_IN[command.type].includes(name)) {
+    return name === 'awaitingUsername' && command.type === 'submitPassword'
       ? refuse('USERNAME_REQUIRED', 'a username is required before the password')
       : refuse(
           'COMMAND_OUT_OF_ORDER',
           `${command.type} is not accepted now: the attempt is ${name}, waiting for ${WAITING_FOR[name]}`,
         );
+  }
+  // A command that fits but arrives when its state's deadline has passed is too late, even
+  // if the timer that should have ended the attempt has not fired yet: it times out now.
+  if (context.deadline !== null && isAtOrAfter(command.at, context.deadline)) {
+    return right([timedOut(command, name, context.deadline)]);
+  }
 
   switch (command.type) {
     case 'submitUsername':
-      if (name !== 'awaitingUsername') return outOfOrder();
       return right([
         {
           type: 'UsernameSubmitted',
@@ -67,11 +74,9 @@ export const decide = (command: SignInCommand, state: SignInState): Decision => 
       ]);
 
     case 'submitPassword':
-      if (name !== 'awaitingPassword') return outOfOrder();
       return right([decidePassword(command, context)]);
 
     case 'recordAnswer': {
-      if (name !== 'queued') return outOfOrder();
       const request = context.request;
       if (request === null || command.requestId !== request.requestId) {
         return refuse(
@@ -99,7 +104,6 @@ export const decide = (command: SignInCommand, state: SignInState): Decision => 
     }
 
     case 'rejectAnswer':
-      if (name !== 'queued') return outOfOrder();
       return right([
         {
           type: 'AnswerRejected',
@@ -111,13 +115,30 @@ export const decide = (command: SignInCommand, state: SignInState): Decision => 
       ]);
 
     case 'evaluateAnswer':
-      if (name !== 'validated' || context.answer === null) return outOfOrder();
-      return right([decideEvaluation(command, context, context.answer.result)]);
+      // `validated` always holds an answer (AgentAnswered entered it); the type cannot say so.
+      return right([
+        decideEvaluation(command, context, context.answer?.result ?? 'directoryError'),
+      ]);
 
     case 'submitMfaResult':
-      if (name !== 'mfa' || context.mfa === null) return outOfOrder();
-      return right(decideMfaResult(command, context.mfa.triesLeft));
+      return right(decideMfaResult(command, context.mfa?.triesLeft ?? 0));
   }
+};
+
+/**
+ * The states in which each command fits. A forged or late answer is a security event while
+ * the attempt lives, also after the real answer arrived, so `rejectAnswer` fits three states.
+ */
+const ACCEPTED_IN: Record<
+  Exclude<SignInCommand['type'], 'start' | 'timeOut' | 'cancel'>,
+  readonly SignInStateName[]
+> = {
+  submitUsername: ['awaitingUsername'],
+  submitPassword: ['awaitingPassword'],
+  recordAnswer: ['queued'],
+  rejectAnswer: ['queued', 'validated', 'mfa'],
+  evaluateAnswer: ['validated'],
+  submitMfaResult: ['mfa'],
 };
 
 /** The envelope of the events a command decides: ids named after the command, its time. */
@@ -145,7 +166,11 @@ const started = (command: SignInCommandOf<'start'>): SignInEventOf<'SignInStarte
   };
 };
 
-const failed = (command: SignInCommand, outcome: SignInEventOf<'SignInFailed'>['outcome'], index = 0): SignInEvent => ({
+const failed = (
+  command: SignInCommand,
+  outcome: SignInEventOf<'SignInFailed'>['outcome'],
+  index = 0,
+): SignInEvent => ({
   type: 'SignInFailed',
   ...metaAt(command, index),
   outcome,
@@ -221,14 +246,28 @@ const decideTimeOut = (
 ): Decision => {
   // A timer armed for a state the attempt has left is stale: it changes nothing, and that is
   // not an error (timers fire at least once, sometimes after the attempt moved on).
-  if (name === 'done' || context.deadline !== command.deadline) return right([]);
+  if (name === 'done' || !sameInstant(context.deadline, command.deadline)) return right([]);
   if (!isAtOrAfter(command.at, command.deadline)) {
     return refuse(
       'DEADLINE_NOT_REACHED',
       `the time-out at ${command.at} is earlier than its deadline ${command.deadline}`,
     );
   }
-  // Past the agents' deadline nobody answered: that is the agents' failure, not the user's.
-  const outcome = name === 'queued' ? ('agentUnavailable' as const) : ('timedOut' as const);
-  return right([{ type: 'SignInTimedOut', ...meta(command), deadline: command.deadline, outcome }]);
+  return right([timedOut(command, name, context.deadline ?? command.deadline)]);
 };
+
+/** Compares instants, not their spelling: `…:30Z` and `…:30.000+00:00` are one deadline. */
+const sameInstant = (a: string | null, b: string): boolean =>
+  a !== null && Date.parse(a) === Date.parse(b);
+
+const timedOut = (
+  command: SignInCommand,
+  name: SignInStateName,
+  deadline: string,
+): SignInEvent => ({
+  type: 'SignInTimedOut',
+  ...meta(command),
+  deadline,
+  // Past the agents' deadline nobody answered: that is the agents' failure, not the user's.
+  outcome: name === 'queued' ? 'agentUnavailable' : 'timedOut',
+});

@@ -7,8 +7,9 @@ import { evolve } from './evolve.js';
 import { initialSignInState, type SignInState } from './state.js';
 
 /** The sign-in attempt as one decider: what hosts, specs and property tests run. */
-export const signInDecider: Decider<SignInCommand, SignInEvent, SignInState, SignInDecisionError> = {
-  decide,
-  evolve,
-  initialState: initialSignInState,
-};
+export const signInDecider: Decider<SignInCommand, SignInEvent, SignInState, SignInDecisionError> =
+  {
+    decide,
+    evolve,
+    initialState: initialSignInState,
+  };

@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { AgentResultSchema, FailureOutcomeSchema } from '../outcomes/vocabulary.js';
-import {
-  IdSchema,
-  InstantSchema,
-  TenantSchema,
-  printableText,
-} from '../shared/wire-primitives.js';
+import { IdSchema, InstantSchema, TenantSchema, printableText } from '../shared/wire-primitives.js';
 import { SignInTimeoutsSchema, MAX_MFA_TRIES } from './timeouts.js';
 import { decodeWith } from '../wire/decode.js';
 

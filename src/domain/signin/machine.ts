@@ -119,6 +119,7 @@ export const signInMachineV1 = setup({
     validated: {
       on: {
         MfaRequired: { target: 'mfa', actions: 'recordMfaRequired' },
+        AnswerRejected: { actions: 'recordRejectedAnswer' },
         SignInSucceeded: { target: 'done', actions: 'recordSuccess' },
         SignInFailed: { target: 'done', actions: 'recordFailure' },
         ...timeOutOrCancel,
@@ -127,6 +128,7 @@ export const signInMachineV1 = setup({
     mfa: {
       on: {
         MfaCodeRejected: { actions: 'recordMfaRejected' },
+        AnswerRejected: { actions: 'recordRejectedAnswer' },
         SignInSucceeded: { target: 'done', actions: 'recordSuccess' },
         SignInFailed: { target: 'done', actions: 'recordFailure' },
         ...timeOutOrCancel,

@@ -1,7 +1,12 @@
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import type { Outcome } from '../outcomes/vocabulary.js';
 import type { SignInContext } from './context.js';
-import { SIGNIN_STATES, signInMachine, type SignInMachine, type SignInStateName } from './machine.js';
+import {
+  SIGNIN_STATES,
+  signInMachine,
+  type SignInMachine,
+  type SignInStateName,
+} from './machine.js';
 
 /** The state of one attempt: an XState snapshot of the sign-in machine. */
 export type SignInState = SnapshotFrom<SignInMachine>;

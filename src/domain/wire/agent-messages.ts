@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { AgentResultSchema } from '../outcomes/vocabulary.js';
-import {
-  IdSchema,
-  InstantSchema,
-  TenantSchema,
-  printableText,
-} from '../shared/wire-primitives.js';
+import { IdSchema, InstantSchema, TenantSchema, printableText } from '../shared/wire-primitives.js';
 import { UsernameSchema } from '../signin/events.js';
 import { decodeJsonWith, decodeWith } from './decode.js';
 

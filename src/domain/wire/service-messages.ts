@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import {
-  IdSchema,
-  InstantSchema,
-  TenantSchema,
-} from '../shared/wire-primitives.js';
+import { IdSchema, InstantSchema, TenantSchema } from '../shared/wire-primitives.js';
 import { SignInCommandSchema } from '../signin/commands.js';
 import { MachineVersionSchema, SignInEventSchema } from '../signin/events.js';
 import { SIGNIN_STATES } from '../signin/machine.js';

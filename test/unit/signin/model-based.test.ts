@@ -2,7 +2,11 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decide } from '../../../src/domain/signin/decide.js';
 import { evolve } from '../../../src/domain/signin/evolve.js';
-import { initialSignInState, stateNameOf, type SignInState } from '../../../src/domain/signin/state.js';
+import {
+  initialSignInState,
+  stateNameOf,
+  type SignInState,
+} from '../../../src/domain/signin/state.js';
 import { commandForStep } from '../../../src/testing/command-for-step.js';
 import { formatCoverage, pathCoverage } from '../../../src/testing/coverage.js';
 import { PATH_STRATEGIES, signInPaths, type SignInPath } from '../../../src/testing/paths.js';
@@ -50,7 +54,9 @@ const drivePath = (path: SignInPath): SignInState => {
 const coverageLines: string[] = [];
 afterAll(() => {
   // The coverage of each strategy, printed with the test run (the issue asks to see it).
-  process.stdout.write(`\nmodel-based coverage of the sign-in machine\n${coverageLines.join('\n')}\n`);
+  process.stdout.write(
+    `\nmodel-based coverage of the sign-in machine\n${coverageLines.join('\n')}\n`,
+  );
 });
 
 describe.each(PATH_STRATEGIES)('model-based paths (%s)', (strategy) => {
