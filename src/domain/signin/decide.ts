@@ -16,7 +16,8 @@ type Decision = Either<SignInDecisionError, readonly SignInEvent[]>;
  * Decides what a command means for an attempt in `state`: the events to record, in order,
  * or a refusal with a stable code. Pure: the time and every id come from the command.
  * A command that does not fit the state is refused, never silently ignored; the only
- * command that may decide nothing is a stale time-out (the attempt has moved on).
+ * command that may decide nothing is a stale time-out (the attempt has moved on). A command
+ * decides at most one event, so that one command is one atomic append to the log.
  */
 export const decide = (command: SignInCommand, state: SignInState): Decision => {
   const name = stateNameOf(state);
@@ -141,13 +142,15 @@ const ACCEPTED_IN: Record<
   submitMfaResult: ['mfa'],
 };
 
-/** The envelope of the events a command decides: ids named after the command, its time. */
-const metaAt = (command: SignInCommand, index: number) => ({
-  eventId: `${command.commandId}-${index}`,
+/**
+ * The envelope of the event a command decides: its id named after the command (a retried
+ * command decides the same id, so the append is idempotent), its time, the machine version.
+ */
+const meta = (command: SignInCommand) => ({
+  eventId: `${command.commandId}-0`,
   at: command.at,
   machineVersion: SIGNIN_MACHINE_VERSION,
 });
-const meta = (command: SignInCommand) => metaAt(command, 0);
 
 const timeoutsOf = (context: SignInContext): SignInTimeouts =>
   context.timeouts ?? defaultSignInTimeouts;
@@ -169,12 +172,7 @@ const started = (command: SignInCommandOf<'start'>): SignInEventOf<'SignInStarte
 const failed = (
   command: SignInCommand,
   outcome: SignInEventOf<'SignInFailed'>['outcome'],
-  index = 0,
-): SignInEvent => ({
-  type: 'SignInFailed',
-  ...metaAt(command, index),
-  outcome,
-});
+): SignInEvent => ({ type: 'SignInFailed', ...meta(command), outcome });
 
 const decidePassword = (
   command: SignInCommandOf<'submitPassword'>,
@@ -234,8 +232,10 @@ const decideMfaResult = (
 ): readonly SignInEvent[] => {
   if (command.valid) return [{ type: 'SignInSucceeded', ...meta(command), mfa: true }];
   const triesLeft = Math.max(0, triesLeftBefore - 1);
-  const rejected: SignInEvent = { type: 'MfaCodeRejected', ...meta(command), triesLeft };
-  return triesLeft === 0 ? [rejected, failed(command, 'mfaFailed', 1)] : [rejected];
+  // The last wrong code ends the attempt in one event: every command decides at most one, so
+  // that one command is one atomic append to the log.
+  if (triesLeft === 0) return [failed(command, 'mfaFailed')];
+  return [{ type: 'MfaCodeRejected', ...meta(command), triesLeft }];
 };
 
 const decideTimeOut = (

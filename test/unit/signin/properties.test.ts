@@ -205,6 +205,8 @@ const run = (recipes: readonly { recipe: Recipe; advance: number }[]): Run => {
       refusals.push(decided.left.code);
       return;
     }
+    // One command, at most one event: the host appends it atomically with one publish.
+    expect(decided.right.length).toBeLessThanOrEqual(1);
     for (const event of decided.right) {
       expect(SignInEventSchema.safeParse(event).success).toBe(true);
       const next = applySignInEvent(state, event);
