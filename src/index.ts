@@ -204,3 +204,25 @@ export {
   type DirectoryLockoutPolicy,
 } from './domain/lockout/index.js';
 export { commandForStep } from './testing/command-for-step.js';
+export {
+  hashRecord,
+  buildRecord,
+  nextRecord,
+  encodeRecord,
+  decodeRecord,
+  type RecordFields,
+} from './actors/records/sign-in-record.js';
+export {
+  verifyAttempt,
+  verifyAttemptTexts,
+  createAttemptVerifier,
+  type AttemptVerification,
+  type TimelineEntry,
+  type RecordInput,
+} from './actors/replay/verify-attempt.js';
+export { formatTimeline, timelineJsonLines } from './actors/replay/format-timeline.js';
+export {
+  DIVERGENCE_CODES,
+  type Divergence,
+  type DivergenceCode,
+} from './actors/replay/divergence.js';

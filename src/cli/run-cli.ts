@@ -1,13 +1,27 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { runHost } from './commands/host.js';
 import { runMachine } from './commands/machine.js';
+import { openJetStreamStore, runReplayCommand } from './commands/replay.js';
+import { DEFAULT_NATS_URL, DEFAULT_TENANT } from './defaults.js';
 import { HELP } from './help.js';
+import { TenantSchema } from '../domain/shared/wire-primitives.js';
 import { EXIT_OK, refuse, type CliIo } from './io.js';
 
 /**
  * The CLI: the composition root. It parses the command line once, refuses anything it does
  * not know with a stable code, and never throws at its caller for bad input.
  */
-export const runCli = (argv: readonly string[], io: CliIo, version: string): number => {
+export interface CliContext {
+  readonly version: string;
+  /** Resolves when the process is asked to stop (SIGINT, SIGTERM); long commands await it. */
+  readonly stopSignal: Promise<void>;
+}
+
+export const runCli = async (
+  argv: readonly string[],
+  io: CliIo,
+  context: CliContext,
+): Promise<number> => {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
@@ -18,13 +32,33 @@ export const runCli = (argv: readonly string[], io: CliIo, version: string): num
       return EXIT_OK;
     case 'version':
     case '--version':
-      io.out(`${version}\n`);
+      io.out(`${context.version}\n`);
       return EXIT_OK;
     case 'machine': {
       const parsed = parseOptions(rest, { json: { type: 'boolean', default: false } });
       if (typeof parsed === 'string') return refuse(io, 'USAGE_ERROR', `machine: ${parsed}`);
       return runMachine(io, { json: parsed.json === true });
     }
+    case 'host': {
+      const parsed = parseOptions(rest, {
+        nats: { type: 'string', default: DEFAULT_NATS_URL },
+        tenant: { type: 'string', default: DEFAULT_TENANT },
+        'mfa-required': { type: 'boolean', default: false },
+      });
+      if (typeof parsed === 'string') return refuse(io, 'USAGE_ERROR', `host: ${parsed}`);
+      const tenant = TenantSchema.safeParse(parsed.tenant);
+      if (!tenant.success) {
+        return refuse(io, 'USAGE_ERROR', `host: --tenant must be a lower-case slug (a-z, 0-9, -)`);
+      }
+      return runHost(io, {
+        natsUrl: parsed.nats ?? DEFAULT_NATS_URL,
+        tenant: tenant.data,
+        mfaRequired: parsed['mfa-required'] === true,
+        stopSignal: context.stopSignal,
+      });
+    }
+    case 'replay':
+      return runReplayCommand(rest, io, openJetStreamStore);
     default:
       return refuse(io, 'UNKNOWN_COMMAND', `unknown command '${command}'`);
   }

@@ -3,6 +3,7 @@ import { IdSchema, InstantSchema, TenantSchema } from '../shared/wire-primitives
 import { SignInCommandSchema } from '../signin/commands.js';
 import { MachineVersionSchema, SignInEventSchema } from '../signin/events.js';
 import { SIGNIN_STATES } from '../signin/machine.js';
+import { OutcomeSchema } from '../outcomes/vocabulary.js';
 import { decodeJsonWith } from './decode.js';
 
 /**
@@ -51,6 +52,30 @@ export const SignInRecordSchema = z.strictObject({
 });
 export type SignInRecord = z.infer<typeof SignInRecordSchema>;
 
+/** What a host answers to a command: the attempt's state after it, or a stable error. */
+export const CommandReplySchema = z.discriminatedUnion('ok', [
+  z.strictObject({
+    v: z.literal(1),
+    ok: z.literal(true),
+    attemptId: IdSchema,
+    state: z.enum(SIGNIN_STATES),
+    outcome: OutcomeSchema.nullable(),
+    /** The record's sequence after the command (0 for an attempt with no record). */
+    sequence: z.number().int().nonnegative(),
+    alreadyApplied: z.boolean(),
+  }),
+  z.strictObject({
+    v: z.literal(1),
+    ok: z.literal(false),
+    error: z.strictObject({
+      code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+      message: z.string().max(2000),
+    }),
+  }),
+]);
+export type CommandReply = z.infer<typeof CommandReplySchema>;
+
+export const decodeCommandReply = decodeJsonWith('CommandReply', CommandReplySchema);
 export const decodeCommandEnvelope = decodeJsonWith('CommandEnvelope', CommandEnvelopeSchema);
 export const decodeTimer = decodeJsonWith('Timer', TimerSchema);
 export const decodeSignInRecord = decodeJsonWith('SignInRecord', SignInRecordSchema);

@@ -2,29 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run-cli.js';
 import { EXIT_OK, EXIT_USAGE } from '../../../src/cli/io.js';
 
-const run = (...argv: string[]) => {
+const run = async (...argv: string[]) => {
   let out = '';
   let err = '';
-  const code = runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) }, '9.9.9');
+  const code = await runCli(
+    argv,
+    { out: (t) => (out += t), err: (t) => (err += t) },
+    { version: '9.9.9', stopSignal: Promise.resolve() },
+  );
   return { code, out, err };
 };
 
 describe('the passage CLI', () => {
-  it('prints help with no command, and for help / --help', () => {
+  it('prints help with no command, and for help / --help', async () => {
     for (const argv of [[], ['help'], ['--help']]) {
-      const { code, out, err } = run(...argv);
+      const { code, out, err } = await run(...argv);
       expect(code).toBe(EXIT_OK);
       expect(out).toContain('Usage: passage <command>');
       expect(err).toBe('');
     }
   });
 
-  it('prints its version', () => {
-    expect(run('version').out).toBe('9.9.9\n');
+  it('prints its version', async () => {
+    expect((await run('version')).out).toBe('9.9.9\n');
   });
 
-  it('describes the machine as text: every state, and the outcome codes', () => {
-    const { code, out } = run('machine');
+  it('describes the machine as text: every state, and the outcome codes', async () => {
+    const { code, out } = await run('machine');
     expect(code).toBe(EXIT_OK);
     for (const state of [
       'awaitingUsername',
@@ -39,8 +43,8 @@ describe('the passage CLI', () => {
     expect(out).toMatch(/invalidCredentials\s+INVALID_CREDENTIALS\s+50126/);
   });
 
-  it('describes the machine as JSON that tools can read', () => {
-    const { code, out } = run('machine', '--json');
+  it('describes the machine as JSON that tools can read', async () => {
+    const { code, out } = await run('machine', '--json');
     expect(code).toBe(EXIT_OK);
     const parsed = JSON.parse(out) as { version: number; states: string[]; transitions: unknown[] };
     expect(parsed.version).toBe(1);
@@ -48,21 +52,35 @@ describe('the passage CLI', () => {
     expect(parsed.transitions.length).toBeGreaterThan(20);
   });
 
-  it('refuses an unknown command with a stable code and exit status 2', () => {
-    const { code, out, err } = run('launch-rockets');
+  it('refuses an unknown command with a stable code and exit status 2', async () => {
+    const { code, out, err } = await run('launch-rockets');
     expect(code).toBe(EXIT_USAGE);
     expect(out).toBe('');
     expect(err).toContain('[UNKNOWN_COMMAND]');
   });
 
-  it('refuses unknown options and stray arguments with USAGE_ERROR', () => {
+  it('refuses unknown options and stray arguments with USAGE_ERROR', async () => {
     for (const argv of [
       ['machine', '--jsn'],
       ['machine', 'extra'],
     ]) {
-      const { code, err } = run(...argv);
+      const { code, err } = await run(...argv);
       expect(code).toBe(EXIT_USAGE);
       expect(err).toContain('[USAGE_ERROR]');
     }
+  });
+});
+
+describe('passage host (arguments)', () => {
+  it('refuses a tenant that is not a slug before connecting anywhere', async () => {
+    const { code, err } = await run('host', '--tenant', 'Not A Slug');
+    expect(code).toBe(EXIT_USAGE);
+    expect(err).toContain('[USAGE_ERROR]');
+  });
+
+  it('refuses unknown options', async () => {
+    const { code, err } = await run('host', '--natz', 'nats://x');
+    expect(code).toBe(EXIT_USAGE);
+    expect(err).toContain('[USAGE_ERROR]');
   });
 });

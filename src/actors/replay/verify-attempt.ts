@@ -1,0 +1,279 @@
+import type { Outcome } from '../../domain/outcomes/vocabulary.js';
+import type { SignInEventType } from '../../domain/signin/events.js';
+import { applySignInEvent } from '../../domain/signin/evolve.js';
+import type { SignInStateName } from '../../domain/signin/machine.js';
+import {
+  initialSignInState,
+  outcomeOf,
+  stateNameOf,
+  type SignInState,
+} from '../../domain/signin/state.js';
+import type { DecodeError } from '../../domain/wire/decode.js';
+import type { SignInRecord } from '../../domain/wire/service-messages.js';
+import { decodeRecord, hashRecord } from '../records/sign-in-record.js';
+import type { Divergence, DivergenceCode } from './divergence.js';
+import { eventDetails, type EventDetails } from './event-details.js';
+
+/**
+ * The replay library: reads an attempt's records in order, checks each one against its
+ * hash, the chain, the attempt and the machine version it names, folds its event through
+ * that machine, and stops at the first record that does not verify.
+ *
+ * It holds one record at a time (plus the timeline it returns), so a long history can be
+ * streamed from the store; `createAttemptVerifier` is the same check one record at a time.
+ */
+
+/** What a reader hands the verifier: a decoded record, or why the stored text was unreadable. */
+export type RecordInput = SignInRecord | DecodeError;
+
+/** What the verifier knows in advance about the attempt (from the stream it reads, say). */
+export interface ExpectedAttempt {
+  readonly tenant?: string;
+  readonly attemptId?: string;
+}
+
+/** One line of the replay: a record as read, and what the machine made of it. */
+export interface TimelineEntry {
+  /** Where in the stream, counting from 1. */
+  readonly position: number;
+  /** The record's sequence; null when the record could not be read. */
+  readonly sequence: number | null;
+  readonly at: string | null;
+  readonly eventType: SignInEventType | null;
+  /** The event's non-secret fields (see event-details.ts). */
+  readonly details: EventDetails;
+  readonly stateBefore: SignInStateName;
+  /** The state the machine reached; null when the record was refused before the machine ran. */
+  readonly stateAfter: SignInStateName | null;
+  /** The state the record says the attempt reached. */
+  readonly recordedState: SignInStateName | null;
+  readonly verified: boolean;
+  readonly divergence?: Divergence;
+}
+
+export interface AttemptVerification {
+  /** True when every record read verified (an empty history included: see `records`). */
+  readonly ok: boolean;
+  readonly tenant: string | null;
+  readonly attemptId: string | null;
+  /** Records read, the divergent one included; reading stops there. */
+  readonly records: number;
+  readonly verifiedRecords: number;
+  /** The state after the last record that verified. */
+  readonly finalState: SignInStateName;
+  readonly outcome: Outcome | null;
+  /**
+   * The hash of the last record that verified. Kept somewhere else (a ticket, an audit
+   * log), it lets a later verification notice records removed from the end.
+   */
+  readonly lastHash: string | null;
+  readonly timeline: readonly TimelineEntry[];
+  readonly divergence?: Divergence;
+}
+
+export interface AttemptVerifier {
+  /** Checks the next record. False once a record has diverged: later ones are not looked at. */
+  readonly check: (input: RecordInput) => boolean;
+  /** The verification so far. */
+  readonly result: () => AttemptVerification;
+}
+
+const isUnreadable = (input: RecordInput): input is DecodeError =>
+  'issues' in input && 'code' in input;
+
+const short = (hash: string | null): string => (hash === null ? 'none' : `${hash.slice(0, 12)}…`);
+
+/** The first thing wrong with a readable record before its event is applied, if anything. */
+const findRecordProblem = (
+  record: SignInRecord,
+  identity: ExpectedAttempt,
+  previous: { readonly sequence: number; readonly hash: string } | null,
+): { readonly code: DivergenceCode; readonly message: string } | null => {
+  const label = `record ${record.sequence}`;
+  const recomputed = hashRecord(record);
+  if (recomputed !== record.hash) {
+    return {
+      code: 'HASH_MISMATCH',
+      message: `${label} was changed after it was written: its content hashes to ${short(recomputed)}, not to its recorded hash ${short(record.hash)}`,
+    };
+  }
+  if (
+    (identity.tenant !== undefined && record.tenant !== identity.tenant) ||
+    (identity.attemptId !== undefined && record.attemptId !== identity.attemptId)
+  ) {
+    return {
+      code: 'ATTEMPT_MISMATCH',
+      message: `${label} belongs to attempt ${record.attemptId} of tenant ${record.tenant}, not to attempt ${identity.attemptId ?? record.attemptId} of tenant ${identity.tenant ?? record.tenant}`,
+    };
+  }
+  const event = record.event;
+  if (
+    event.type === 'SignInStarted' &&
+    (event.tenant !== record.tenant || event.attemptId !== record.attemptId)
+  ) {
+    return {
+      code: 'ATTEMPT_MISMATCH',
+      message: `${label} is filed under attempt ${record.attemptId} of tenant ${record.tenant}, but its event started attempt ${event.attemptId} of tenant ${event.tenant}`,
+    };
+  }
+  // The chain is checked before the numbering: it is the link a writer cannot forge without
+  // rehashing, and a record removed, moved or inserted breaks it whatever its number says.
+  const expectedPrevious = previous?.hash ?? null;
+  const expectedSequence = (previous?.sequence ?? 0) + 1;
+  if (record.previousHash !== expectedPrevious) {
+    const numbering =
+      record.sequence === expectedSequence
+        ? ''
+        : ` (and it is numbered ${record.sequence} where ${expectedSequence} was due)`;
+    return {
+      code: 'CHAIN_BROKEN',
+      message:
+        previous === null
+          ? `${label} is the first record read but names a previous record ${short(record.previousHash)}: the records before it are missing${numbering}`
+          : `${label} names ${short(record.previousHash)} as the previous record's hash, but the record read before it (sequence ${previous.sequence}) has ${short(previous.hash)}: a record was removed, inserted, moved or rewritten${numbering}`,
+    };
+  }
+  if (record.sequence !== expectedSequence) {
+    return {
+      code: 'SEQUENCE_GAP',
+      message: `${label} follows ${previous === null ? 'nothing' : `record ${previous.sequence}`} in the chain but is numbered ${record.sequence}, not ${expectedSequence}`,
+    };
+  }
+  if (record.machineVersion !== event.machineVersion || record.at !== event.at) {
+    return {
+      code: 'RECORD_INCONSISTENT',
+      message: `${label} says machine v${record.machineVersion} at ${record.at}, but its event says machine v${event.machineVersion} at ${event.at}`,
+    };
+  }
+  return null;
+};
+
+/** A verifier that takes an attempt's records one at a time, in stream order. */
+export const createAttemptVerifier = (expected: ExpectedAttempt = {}): AttemptVerifier => {
+  // What every record must match: the caller's expectation, completed by the first record
+  // that verifies.
+  let identity: ExpectedAttempt = expected;
+  let state: SignInState = initialSignInState();
+  let previous: { sequence: number; hash: string } | null = null;
+  let divergence: Divergence | undefined;
+  let firstSeen: ExpectedAttempt = {};
+  let verified = 0;
+  const timeline: TimelineEntry[] = [];
+
+  const diverge = (
+    entry: Omit<TimelineEntry, 'verified' | 'divergence'>,
+    code: DivergenceCode,
+    message: string,
+  ): false => {
+    divergence = { position: entry.position, sequence: entry.sequence, code, message };
+    timeline.push({ ...entry, verified: false, divergence });
+    return false;
+  };
+
+  const check = (input: RecordInput): boolean => {
+    if (divergence !== undefined) return false;
+    const position = timeline.length + 1;
+    const stateBefore = stateNameOf(state);
+    if (isUnreadable(input)) {
+      const entry = {
+        position,
+        sequence: null,
+        at: null,
+        eventType: null,
+        details: {},
+        stateBefore,
+        stateAfter: null,
+        recordedState: null,
+      };
+      return diverge(
+        entry,
+        'UNREADABLE_RECORD',
+        `the record at position ${position} is unreadable: ${input.message}`,
+      );
+    }
+    const record = input;
+    if (position === 1) firstSeen = { tenant: record.tenant, attemptId: record.attemptId };
+    const entry = {
+      position,
+      sequence: record.sequence,
+      at: record.at,
+      eventType: record.event.type,
+      details: eventDetails(record.event),
+      stateBefore,
+      stateAfter: null,
+      recordedState: record.state,
+    };
+    const problem = findRecordProblem(record, identity, previous);
+    if (problem !== null) return diverge(entry, problem.code, problem.message);
+
+    const applied = applySignInEvent(state, record.event);
+    if (applied._tag === 'Left') {
+      return diverge(
+        entry,
+        applied.left.code,
+        `record ${record.sequence}: ${applied.left.message}`,
+      );
+    }
+    const stateAfter = stateNameOf(applied.right);
+    if (stateAfter !== record.state) {
+      return diverge(
+        { ...entry, stateAfter },
+        'STATE_MISMATCH',
+        `record ${record.sequence} says ${record.event.type} left the attempt in ${record.state}, but the machine reaches ${stateAfter}`,
+      );
+    }
+    state = applied.right;
+    previous = { sequence: record.sequence, hash: record.hash };
+    if (verified === 0) identity = { tenant: record.tenant, attemptId: record.attemptId };
+    verified += 1;
+    timeline.push({ ...entry, stateAfter, verified: true });
+    return true;
+  };
+
+  const result = (): AttemptVerification => ({
+    ok: divergence === undefined,
+    tenant: identity.tenant ?? firstSeen.tenant ?? null,
+    attemptId: identity.attemptId ?? firstSeen.attemptId ?? null,
+    records: timeline.length,
+    verifiedRecords: verified,
+    finalState: stateNameOf(state),
+    outcome: outcomeOf(state),
+    lastHash: previous?.hash ?? null,
+    timeline: [...timeline],
+    ...(divergence === undefined ? {} : { divergence }),
+  });
+
+  return { check, result };
+};
+
+/**
+ * Verifies an attempt's records, read in order from any iterable (an array, or a store's
+ * stream). Reading stops at the first divergence, which also ends the source's iteration.
+ * An empty history verifies (`records: 0`): whether that means "no such attempt" is the
+ * caller's call.
+ */
+export const verifyAttempt = async (
+  records: AsyncIterable<RecordInput> | Iterable<RecordInput>,
+  expected: ExpectedAttempt = {},
+): Promise<AttemptVerification> => {
+  const verifier = createAttemptVerifier(expected);
+  for await (const input of records) {
+    if (!verifier.check(input)) break;
+  }
+  return verifier.result();
+};
+
+async function* decodeEach(
+  texts: AsyncIterable<string> | Iterable<string>,
+): AsyncGenerator<RecordInput> {
+  for await (const text of texts) {
+    const decoded = decodeRecord(text);
+    yield decoded._tag === 'Right' ? decoded.right : decoded.left;
+  }
+}
+
+/** Verifies records as stored (JSON text), decoding each one as it arrives. */
+export const verifyAttemptTexts = (
+  texts: AsyncIterable<string> | Iterable<string>,
+  expected: ExpectedAttempt = {},
+): Promise<AttemptVerification> => verifyAttempt(decodeEach(texts), expected);

@@ -1,0 +1,51 @@
+import type { Reaction } from '../../ports/event-store.js';
+import type { Clock } from '../../ports/clock.js';
+import { isTransient } from '../host-errors.js';
+import type { SignInHost } from '../sign-in-host.js';
+import type { SignInPolicy } from '../sign-in-policy.js';
+import type { RecordReactorOptions } from './record-reactor.js';
+import { startRecordReactor } from './record-reactor.js';
+
+/**
+ * When an agent's answer is recorded, asks the policy (smart lockout, MFA) and sends the
+ * `evaluateAnswer` command that moves the attempt on. Any host may do it: the command id is
+ * derived from the answer's record, so evaluating twice records once.
+ */
+export const startAnswerEvaluator = (
+  options: Omit<RecordReactorOptions, 'durableName'>,
+  host: SignInHost,
+  policy: SignInPolicy,
+  clock: Clock,
+) =>
+  startRecordReactor(
+    { ...options, durableName: `evaluate-answers-${options.tenant}` },
+    async (record): Promise<Reaction> => {
+      if (record.event.type !== 'AgentAnswered') return { kind: 'done' };
+      const loaded = await host.load(record.attemptId);
+      if (!loaded.ok) {
+        return isTransient(loaded.error.code)
+          ? { kind: 'retry', delayMs: 1000, reason: loaded.error.message }
+          : { kind: 'poison', reason: loaded.error.message };
+      }
+      const now = clock.now();
+      const context = loaded.attempt.state.context;
+      const result = await host.handle({
+        type: 'evaluateAnswer',
+        commandId: `evaluate-${record.sequence}`,
+        at: now.toISOString(),
+        attemptId: record.attemptId,
+        accountLocked: await policy.accountLocked(context, now),
+        mfaRequired: await policy.mfaRequired(context),
+      });
+      if (result.ok) return { kind: 'done' };
+      if (isTransient(result.error.code)) {
+        return { kind: 'retry', delayMs: 1000, reason: result.error.message };
+      }
+      // The attempt moved on (timed out, cancelled) before it was evaluated: nothing to do.
+      options.logger.info('evaluate.skipped', {
+        attemptId: record.attemptId,
+        code: result.error.code,
+      });
+      return { kind: 'done' };
+    },
+  );

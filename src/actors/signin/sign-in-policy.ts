@@ -1,0 +1,20 @@
+import type { SignInContext } from '../../domain/signin/context.js';
+
+/**
+ * The facts `evaluateAnswer` needs that the attempt cannot know: whether smart lockout says
+ * the account is locked now, and whether the MFA policy requires a second factor.
+ */
+export interface SignInPolicy {
+  readonly accountLocked: (attempt: SignInContext, at: Date) => Promise<boolean>;
+  readonly mfaRequired: (attempt: SignInContext) => Promise<boolean>;
+}
+
+/**
+ * A fixed policy: no account is locked, and MFA is required for everybody or for nobody.
+ * It is what a host runs with until smart lockout and MFA enrolment are wired in (the
+ * sign-in service issue); tests use it to choose a branch of the flow.
+ */
+export const fixedSignInPolicy = (options: { mfaRequired: boolean }): SignInPolicy => ({
+  accountLocked: () => Promise.resolve(false),
+  mfaRequired: () => Promise.resolve(options.mfaRequired),
+});

@@ -1,0 +1,73 @@
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { systemClock } from '../../actors/ports/clock.js';
+import { fixedSignInPolicy } from '../../actors/signin/sign-in-policy.js';
+import { startSignInServices } from '../../actors/signin/sign-in-services.js';
+import { serveCommands } from '../../infra/commands/command-service.js';
+import { createJetStreamEventStore } from '../../infra/jetstream/event-store.js';
+import { createJetStreamTimerQueue } from '../../infra/jetstream/timer-queue.js';
+import { ensureStreams } from '../../infra/jetstream/topology.js';
+import { createJsonLinesLogger } from '../../infra/logging/json-lines-logger.js';
+import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.js';
+
+export interface HostOptions {
+  readonly natsUrl: string;
+  readonly tenant: string;
+  readonly mfaRequired: boolean;
+  /** Resolves when the host should stop (SIGINT/SIGTERM in main.ts). */
+  readonly stopSignal: Promise<void>;
+}
+
+/**
+ * `passage host`: one sign-in node of a tenant. It serves commands over NATS, runs the
+ * reactors and fires due timers, until stopped. Start several, on several machines: they
+ * share the work, and when one dies the others carry on (nothing is held only in memory).
+ */
+export const runHost = async (io: CliIo, options: HostOptions): Promise<number> => {
+  const logger = createJsonLinesLogger(io.err, {
+    component: 'host',
+    tenant: options.tenant,
+    pid: process.pid,
+  });
+  let nc;
+  try {
+    nc = await connect({
+      servers: options.natsUrl,
+      name: `passage-host-${options.tenant}-${process.pid}`,
+      timeout: 5000,
+      // A host outlives restarts of nats-server: it reconnects for as long as it runs.
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
+  } catch (error) {
+    logger.error('host.nats.unreachable', {
+      code: 'NATS_UNREACHABLE',
+      url: options.natsUrl,
+      reason: error instanceof Error ? error.message : String(error),
+    });
+    return EXIT_FAILURE;
+  }
+  await ensureStreams(await jetstreamManager(nc));
+  const store = createJetStreamEventStore({ nc, logger });
+  const timers = createJetStreamTimerQueue({ nc, logger });
+  const services = await startSignInServices({
+    store,
+    timers,
+    tenant: options.tenant,
+    policy: fixedSignInPolicy({ mfaRequired: options.mfaRequired }),
+    clock: systemClock,
+    logger,
+  });
+  const commands = serveCommands({ nc, host: services.host, logger });
+  logger.info('host.ready', { nats: options.natsUrl });
+
+  await options.stopSignal;
+  logger.info('host.stopping');
+  commands.unsubscribe();
+  await services.stop();
+  await timers.close();
+  await store.close();
+  await nc.drain();
+  logger.info('host.stopped');
+  return EXIT_OK;
+};

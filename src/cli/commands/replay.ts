@@ -1,0 +1,268 @@
+import { DEFAULT_NATS_URL, DEFAULT_TENANT } from '../defaults.js';
+import { parseArgs } from 'node:util';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { EventStore, StreamName } from '../../actors/ports/event-store.js';
+import { createJetStreamEventStore } from '../../infra/jetstream/event-store.js';
+import { formatTimeline, timelineJsonLines } from '../../actors/replay/format-timeline.js';
+import {
+  verifyAttemptTexts,
+  type AttemptVerification,
+} from '../../actors/replay/verify-attempt.js';
+import { IdSchema, TenantSchema } from '../../domain/shared/wire-primitives.js';
+import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
+
+/**
+ * `passage replay <attemptId> [--nats URL] [--tenant T] [--json]`: reads one attempt's
+ * records from the event store, verifies the hash chain and replays every event through the
+ * machine version that wrote it, and prints the timeline.
+ *
+ * Exit status: 0 every record verifies; 1 the attempt is missing, a record diverges, or the
+ * store cannot be reached (each with a stable code); 2 the call was wrong (USAGE_ERROR).
+ */
+
+/** How long to wait for NATS before giving up: a replay is interactive, not a daemon. */
+export const NATS_CONNECT_TIMEOUT_MS = 5_000;
+
+export interface ReplayOptions {
+  readonly attemptId: string;
+  readonly natsUrl: string;
+  readonly tenant: string;
+  readonly json: boolean;
+}
+
+/** An event store opened for one command, and how to let go of it. */
+export interface OpenedStore {
+  readonly store: EventStore;
+  readonly close: () => Promise<void>;
+}
+
+/** Opens the event store at a NATS URL; the composition root passes the real one. */
+export type OpenStore = (natsUrl: string) => Promise<OpenedStore>;
+
+/** Failures after the call was accepted; they exit with 1. */
+export type ReplayFailureCode =
+  'ATTEMPT_NOT_FOUND' | 'NATS_UNREACHABLE' | 'EVENT_STORE_UNAVAILABLE' | 'ATTEMPT_NOT_VERIFIED';
+
+/** NATS did not answer in time or refused the connection. */
+export class NatsUnreachableError extends Error {
+  readonly code = 'NATS_UNREACHABLE' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NatsUnreachableError';
+  }
+}
+
+const fail = (io: CliIo, code: ReplayFailureCode, message: string): number => {
+  io.err(`passage: ${message} [${code}]\n`);
+  return EXIT_FAILURE;
+};
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+const codeOf = (error: unknown): unknown =>
+  typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+
+const NATS_SCHEMES = new Set(['nats:', 'tls:']);
+
+/** A NATS URL, or a comma-separated list for a cluster; the reason it is not, otherwise. */
+const natsUrlProblem = (natsUrl: string): string | null => {
+  const servers = natsUrl.split(',').map((server) => server.trim());
+  for (const server of servers) {
+    let url: URL;
+    try {
+      url = new URL(server);
+    } catch {
+      return `'${server}' is not a URL (expected nats://host:port)`;
+    }
+    if (!NATS_SCHEMES.has(url.protocol) || url.hostname === '') {
+      return `'${server}' is not a NATS URL (expected nats://host:port or tls://host:port)`;
+    }
+  }
+  return null;
+};
+
+/** Reads the command line after `replay`; a string is the reason for a usage error. */
+export const parseReplayArgs = (args: readonly string[]): ReplayOptions | string => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        nats: { type: 'string', default: DEFAULT_NATS_URL },
+        tenant: { type: 'string', default: DEFAULT_TENANT },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    return messageOf(error);
+  }
+  const [attemptId, ...extra] = parsed.positionals;
+  if (attemptId === undefined) return 'an attempt id is required: passage replay <attemptId>';
+  if (extra.length > 0) return `one attempt at a time (unexpected: ${extra.join(' ')})`;
+  return {
+    attemptId,
+    natsUrl: parsed.values.nats ?? DEFAULT_NATS_URL,
+    tenant: parsed.values.tenant ?? DEFAULT_TENANT,
+    json: parsed.values.json === true,
+  };
+};
+
+/** The reason the options cannot be used, checked before anything is connected. */
+const optionsProblem = (options: ReplayOptions): string | null => {
+  const attempt = IdSchema.safeParse(options.attemptId);
+  if (!attempt.success) {
+    return `'${options.attemptId}' is not an attempt id: ${attempt.error.issues[0]?.message ?? 'invalid'}`;
+  }
+  const tenant = TenantSchema.safeParse(options.tenant);
+  if (!tenant.success) {
+    return `'${options.tenant}' is not a tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`;
+  }
+  return natsUrlProblem(options.natsUrl);
+};
+
+async function* bodiesOf(store: EventStore, stream: StreamName): AsyncGenerator<string> {
+  for await (const message of store.readStream(stream)) yield message.body;
+}
+
+const report = (io: CliIo, options: ReplayOptions, result: AttemptVerification): number => {
+  io.out(options.json ? `${timelineJsonLines(result).join('\n')}\n` : formatTimeline(result));
+  if (result.divergence === undefined) return EXIT_OK;
+  const { code, sequence, position } = result.divergence;
+  const where = sequence === null ? `position ${position}` : `record ${sequence}`;
+  return fail(
+    io,
+    'ATTEMPT_NOT_VERIFIED',
+    `attempt ${options.attemptId} does not verify: ${code} at ${where}`,
+  );
+};
+
+/** Runs `passage replay` with options already read; see the file comment for exit codes. */
+export const runReplay = async (
+  io: CliIo,
+  options: ReplayOptions,
+  openStore: OpenStore,
+): Promise<number> => {
+  const problem = optionsProblem(options);
+  if (problem !== null) return refuse(io, 'USAGE_ERROR', `replay: ${problem}`);
+
+  let opened: OpenedStore;
+  try {
+    opened = await openStore(options.natsUrl);
+  } catch (error) {
+    return codeOf(error) === 'NATS_UNREACHABLE'
+      ? fail(io, 'NATS_UNREACHABLE', messageOf(error))
+      : fail(io, 'EVENT_STORE_UNAVAILABLE', `cannot open the event store: ${messageOf(error)}`);
+  }
+  try {
+    const stream: StreamName = {
+      tenant: options.tenant,
+      category: 'signin',
+      id: options.attemptId,
+    };
+    let result: AttemptVerification;
+    try {
+      result = await verifyAttemptTexts(bodiesOf(opened.store, stream), {
+        tenant: options.tenant,
+        attemptId: options.attemptId,
+      });
+    } catch (error) {
+      return fail(
+        io,
+        'EVENT_STORE_UNAVAILABLE',
+        `cannot read attempt ${options.attemptId}: ${messageOf(error)}`,
+      );
+    }
+    if (result.records === 0) {
+      return fail(
+        io,
+        'ATTEMPT_NOT_FOUND',
+        `no records for attempt ${options.attemptId} in tenant ${options.tenant}`,
+      );
+    }
+    return report(io, options, result);
+  } finally {
+    // The verdict is already decided; a connection that fails to close changes nothing in it.
+    await opened.close().catch(() => undefined);
+  }
+};
+
+/** `passage replay …` from its arguments: parses, then runs. */
+export const runReplayCommand = (
+  args: readonly string[],
+  io: CliIo,
+  openStore: OpenStore,
+): Promise<number> => {
+  const options = parseReplayArgs(args);
+  if (typeof options === 'string') {
+    return Promise.resolve(refuse(io, 'USAGE_ERROR', `replay: ${options}`));
+  }
+  return runReplay(io, options, openStore);
+};
+
+/**
+ * Connects to NATS, giving up after `timeoutMs` with `NatsUnreachableError`. No reconnects:
+ * a one-shot command that lost its server should say so rather than wait.
+ */
+export const connectToNats = async (
+  natsUrl: string,
+  timeoutMs: number = NATS_CONNECT_TIMEOUT_MS,
+): Promise<NatsConnection> => {
+  const servers = natsUrl.split(',').map((server) => server.trim());
+  const connecting = connect({ servers, timeout: timeoutMs, reconnect: false, name: 'passage' });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new NatsUnreachableError(`NATS at ${natsUrl} did not answer in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([connecting, timedOut]);
+  } catch (error) {
+    // A connection that completes after we gave up is closed, not leaked.
+    connecting.then((late) => late.close()).catch(() => undefined);
+    if (error instanceof NatsUnreachableError) throw error;
+    throw new NatsUnreachableError(`cannot reach NATS at ${natsUrl}: ${messageOf(error)}`, {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/**
+ * The `OpenStore` for an event store adapter that runs on a NATS connection (the JetStream
+ * one): connects, builds the store, and closes both when the command is done.
+ */
+export const natsStoreOpener =
+  (
+    createStore: (deps: { readonly nc: NatsConnection }) => EventStore | Promise<EventStore>,
+    timeoutMs: number = NATS_CONNECT_TIMEOUT_MS,
+  ): OpenStore =>
+  async (natsUrl) => {
+    const nc = await connectToNats(natsUrl, timeoutMs);
+    let store: EventStore;
+    try {
+      store = await createStore({ nc });
+    } catch (error) {
+      await nc.close().catch(() => undefined);
+      throw error;
+    }
+    return {
+      store,
+      close: async () => {
+        try {
+          await store.close();
+        } finally {
+          await nc.close();
+        }
+      },
+    };
+  };
+
+/** The store `passage replay` reads in production: JetStream, on its own connection. */
+export const openJetStreamStore: OpenStore = natsStoreOpener(createJetStreamEventStore);

@@ -1,0 +1,46 @@
+import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import type { SignInCommand } from '../../domain/signin/commands.js';
+import { decodeCommandReply, type CommandReply } from '../../domain/wire/service-messages.js';
+import { commandSubject } from './command-subjects.js';
+
+/**
+ * Sends a command to whichever host of the tenant is alive and returns its reply. Transport
+ * problems come back as replies with stable codes too (NO_HOST, HOST_TIMEOUT, INVALID_REPLY,
+ * NATS_UNAVAILABLE), so callers handle one shape. A command may be sent again safely: hosts recognise it.
+ */
+export const sendCommand = async (
+  nc: NatsConnection,
+  tenant: string,
+  command: SignInCommand,
+  options: { readonly timeoutMs?: number } = {},
+): Promise<CommandReply> => {
+  const failure = (code: string, message: string): CommandReply => ({
+    v: 1,
+    ok: false,
+    error: { code, message },
+  });
+  try {
+    const msg = await nc.request(
+      commandSubject(tenant),
+      JSON.stringify({ v: 1, tenant, command }),
+      {
+        timeout: options.timeoutMs ?? 5000,
+      },
+    );
+    const decoded = decodeCommandReply(msg.string());
+    return isLeft(decoded) ? failure('INVALID_REPLY', decoded.left.message) : decoded.right;
+  } catch (error) {
+    if (error instanceof RequestError && error.isNoResponders()) {
+      return failure('NO_HOST', `no sign-in host is serving tenant ${tenant}`);
+    }
+    if (
+      error instanceof TimeoutError ||
+      (error instanceof RequestError && error.cause instanceof TimeoutError)
+    ) {
+      return failure('HOST_TIMEOUT', `no answer from a sign-in host of tenant ${tenant} in time`);
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    return failure('NATS_UNAVAILABLE', `the command could not be sent: ${reason}`);
+  }
+};

@@ -1,0 +1,66 @@
+import { DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+
+export interface OrderedReadInput {
+  readonly stream: string;
+  /** One filter subject: nats-server 2.9 accepts only one per consumer. */
+  readonly filter: string;
+  /** Only messages after this stream sequence (exclusive); 0 reads from the start. */
+  readonly afterSequence: number;
+  /** How many messages are asked for (and held in memory) at a time. */
+  readonly batchSize: number;
+}
+
+// Only reached when messages vanish while they are being read (a purge): the fetch asks for
+// no more than the server says is pending, so it normally returns at once.
+const FETCH_EXPIRES_MS = 2_000;
+// An ordered consumer left behind by a reader that died is removed by the server after this.
+const INACTIVE_THRESHOLD_MS = 60_000;
+const MAX_EMPTY_FETCHES = 3;
+
+/**
+ * Reads the messages of one filter subject in stream order through an ordered consumer, one
+ * batch at a time, until none is pending. The number pending is known when the consumer is
+ * created and after every message, so each fetch asks for exactly what is there: an empty
+ * subject answers at once instead of waiting for a fetch to expire.
+ */
+export async function* readInOrder(
+  js: JetStreamClient,
+  input: OrderedReadInput,
+): AsyncGenerator<JsMsg> {
+  const consumer = await js.consumers.get(input.stream, {
+    filter_subjects: input.filter,
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: input.afterSequence + 1,
+    inactive_threshold: INACTIVE_THRESHOLD_MS,
+  });
+  try {
+    let pending = (await consumer.info(true)).num_pending;
+    let emptyFetches = 0;
+    while (pending > 0) {
+      const batch = await consumer.fetch({
+        max_messages: Math.min(input.batchSize, pending),
+        expires: FETCH_EXPIRES_MS,
+      });
+      let received = 0;
+      try {
+        for await (const message of batch) {
+          received += 1;
+          pending = message.info.pending;
+          yield message;
+        }
+      } finally {
+        batch.stop();
+      }
+      if (received > 0) continue;
+      // Nothing came although something was pending: ask the server again, a few times.
+      emptyFetches += 1;
+      if (emptyFetches >= MAX_EMPTY_FETCHES) {
+        throw new Error(`reading ${input.filter} from ${input.stream} made no progress`);
+      }
+      pending = (await consumer.info()).num_pending;
+    }
+  } finally {
+    // Readers are short-lived; remove the consumer now rather than after the threshold.
+    consumer.delete().catch(() => {});
+  }
+}

@@ -1,0 +1,105 @@
+import {
+  DiscardPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { SUBJECT_ROOT } from './subjects.js';
+
+/** The event log: every sign-in attempt and every account, one subject per stream. */
+export const EVENTS_STREAM = 'PASSAGE_EVENTS';
+/** Durable deadlines, taken by one shared durable per tenant. */
+export const TIMERS_STREAM = 'PASSAGE_TIMERS';
+/** Messages subscribers moved aside, kept for people to look at. */
+export const DEAD_STREAM = 'PASSAGE_DEAD';
+// Agent requests and answers (work queues, `passage.<tenant>.requests` / `.answers`) arrive
+// with the agent issue; they get their own streams here, next to these.
+
+export const EVENTS_SUBJECTS = [
+  `${SUBJECT_ROOT}.*.signin.*`,
+  `${SUBJECT_ROOT}.*.account.*`,
+] as const;
+export const TIMERS_SUBJECTS = [`${SUBJECT_ROOT}.*.timers`] as const;
+export const DEAD_SUBJECTS = [`${SUBJECT_ROOT}.*.dead.>`] as const;
+
+const NANOS_PER_MS = 1_000_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface TopologyOptions {
+  /**
+   * How long a message id is remembered for idempotent appends and timers. Default 2 minutes:
+   * longer than any retry of one command, short enough to keep the server's index small.
+   */
+  readonly duplicateWindowMs?: number;
+  /** How long dead letters are kept. Default 30 days. */
+  readonly deadLetterMaxAgeMs?: number;
+}
+
+export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
+export const DEFAULT_DEAD_LETTER_MAX_AGE_MS = 30 * DAY_MS;
+
+export type PassageStreamConfig = Partial<StreamConfig> & { readonly name: string };
+
+/** The three streams, as configured on the server. */
+export const streamConfigs = (options: TopologyOptions = {}): PassageStreamConfig[] => {
+  const duplicateWindow = (options.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS) * NANOS_PER_MS;
+  const common = {
+    storage: StorageType.File,
+    num_replicas: 1,
+    discard: DiscardPolicy.Old,
+    duplicate_window: duplicateWindow,
+  };
+  return [
+    {
+      ...common,
+      name: EVENTS_STREAM,
+      description: 'passage: the event log (sign-in attempts, accounts)',
+      subjects: [...EVENTS_SUBJECTS],
+      // The log is the record an auditor replays: nothing ages out of it.
+      retention: RetentionPolicy.Limits,
+    },
+    {
+      ...common,
+      name: TIMERS_STREAM,
+      description: 'passage: durable deadlines',
+      subjects: [...TIMERS_SUBJECTS],
+      // A timer leaves the stream when its consumer acks it.
+      retention: RetentionPolicy.Workqueue,
+    },
+    {
+      ...common,
+      name: DEAD_STREAM,
+      description: 'passage: messages subscribers moved aside',
+      subjects: [...DEAD_SUBJECTS],
+      retention: RetentionPolicy.Limits,
+      max_age: (options.deadLetterMaxAgeMs ?? DEFAULT_DEAD_LETTER_MAX_AGE_MS) * NANOS_PER_MS,
+    },
+  ];
+};
+
+/** JetStream's answer to adding a stream that exists with another configuration. */
+const STREAM_NAME_IN_USE = 10058;
+
+const isNameInUse = (error: unknown): boolean =>
+  error instanceof JetStreamApiError && error.code === STREAM_NAME_IN_USE;
+
+/**
+ * Creates the streams, or updates them to this configuration: safe to call on every start,
+ * from every process. Settings the server cannot change (retention, storage) make it throw.
+ */
+export const ensureStreams = async (
+  jsm: JetStreamManager,
+  options: TopologyOptions = {},
+): Promise<void> => {
+  for (const config of streamConfigs(options)) {
+    try {
+      // Adding a stream that exists with the same configuration succeeds: the common case.
+      await jsm.streams.add(config);
+    } catch (error) {
+      if (!isNameInUse(error)) throw error;
+      await jsm.streams.update(config.name, config);
+    }
+  }
+};

@@ -1,0 +1,74 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { systemClock } from '../../src/actors/ports/clock.js';
+import type { EventStore } from '../../src/actors/ports/event-store.js';
+import { silentLogger, type Logger } from '../../src/actors/ports/logger.js';
+import { fixedSignInPolicy } from '../../src/actors/signin/sign-in-policy.js';
+import {
+  startSignInServices,
+  type SignInServices,
+} from '../../src/actors/signin/sign-in-services.js';
+import { createJetStreamEventStore } from '../../src/infra/jetstream/event-store.js';
+import {
+  createJetStreamTimerQueue,
+  type JetStreamTimerQueue,
+} from '../../src/infra/jetstream/timer-queue.js';
+import { ensureStreams } from '../../src/infra/jetstream/topology.js';
+
+export interface JetStreamNode {
+  readonly nc: NatsConnection;
+  readonly store: EventStore;
+  readonly timers: JetStreamTimerQueue;
+  readonly services: SignInServices;
+  readonly stop: () => Promise<void>;
+}
+
+/** A client connection that, like a real host's, outlives restarts of nats-server. */
+export const connectResilient = (url: string): Promise<NatsConnection> =>
+  connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100, timeout: 5000 });
+
+/** A sign-in node (host, reactors, timers) on its own connection to a real nats-server. */
+export const startJetStreamNode = async (
+  url: string,
+  tenant: string,
+  options: { readonly mfaRequired?: boolean; readonly logger?: Logger } = {},
+): Promise<JetStreamNode> => {
+  const nc = await connectResilient(url);
+  await ensureStreams(await jetstreamManager(nc));
+  const logger = options.logger ?? silentLogger;
+  const store = createJetStreamEventStore({ nc, logger });
+  const timers = createJetStreamTimerQueue({ nc, logger });
+  const services = await startSignInServices({
+    store,
+    timers,
+    tenant,
+    policy: fixedSignInPolicy({ mfaRequired: options.mfaRequired ?? false }),
+    clock: systemClock,
+    logger,
+  });
+  return {
+    nc,
+    store,
+    timers,
+    services,
+    stop: async () => {
+      await services.stop();
+      await timers.close();
+      await store.close();
+      await nc.close();
+    },
+  };
+};
+
+/** The stored texts of one attempt, in order. */
+export const storedTexts = async (
+  store: EventStore,
+  tenant: string,
+  attemptId: string,
+): Promise<string[]> => {
+  const texts: string[] = [];
+  for await (const message of store.readStream({ tenant, category: 'signin', id: attemptId })) {
+    texts.push(message.body);
+  }
+  return texts;
+};
