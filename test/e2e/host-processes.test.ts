@@ -27,8 +27,8 @@ const startHost = async (): Promise<ChildProcess> => {
   hosts.push(child);
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  await eventually('the host to be ready', async () =>
-    log.includes('"event":"host.ready"') ? true : undefined,
+  await eventually('the host to be ready', () =>
+    Promise.resolve(log.includes('"event":"host.ready"') ? true : undefined),
   );
   return child;
 };

@@ -52,6 +52,8 @@ export interface JetStreamEventStoreOptions {
   readonly publishTimeoutMs?: number;
   /** Messages held in memory at a time while reading. Default 256. */
   readonly readBatchSize?: number;
+  /** How long one read fetch may wait for messages it was told are there. Default 2 s. */
+  readonly readFetchExpiresMs?: number;
   /**
    * A subscriber's message is delivered again if not settled in this time. Default 10 s;
    * handlers that take longer keep their message (the adapter tells the server it is still
@@ -112,6 +114,7 @@ export const createJetStreamEventStore = (options: JetStreamEventStoreOptions): 
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? (() => new Date());
   const batchSize = options.readBatchSize ?? DEFAULT_READ_BATCH_SIZE;
+  const fetchExpiresMs = options.readFetchExpiresMs;
   const handlerBackoff = options.handlerBackoff ?? DEFAULT_HANDLER_BACKOFF;
   // No API check: creating the manager then costs no round trip and cannot fail.
   const jsm = (): Promise<JetStreamManager> => jetstreamManager(nc, { checkAPI: false });
@@ -128,6 +131,7 @@ export const createJetStreamEventStore = (options: JetStreamEventStoreOptions): 
         filter,
         afterSequence: read?.afterPosition ?? 0,
         batchSize,
+        ...(fetchExpiresMs === undefined ? {} : { fetchExpiresMs }),
       });
       for await (const message of messages) {
         const stored = toStoredMessage(message);
@@ -287,6 +291,7 @@ export const createJetStreamEventStore = (options: JetStreamEventStoreOptions): 
           filter: deadLettersFilter(tenant),
           afterSequence: 0,
           batchSize,
+          ...(fetchExpiresMs === undefined ? {} : { fetchExpiresMs }),
         });
         for await (const message of messages) {
           const envelope = parseDeadLetterEnvelope(message.string());

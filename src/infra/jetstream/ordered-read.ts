@@ -8,11 +8,13 @@ export interface OrderedReadInput {
   readonly afterSequence: number;
   /** How many messages are asked for (and held in memory) at a time. */
   readonly batchSize: number;
+  /** How long one fetch may wait for messages; default 2 s. */
+  readonly fetchExpiresMs?: number;
 }
 
 // Only reached when messages vanish while they are being read (a purge): the fetch asks for
 // no more than the server says is pending, so it normally returns at once.
-const FETCH_EXPIRES_MS = 2_000;
+const DEFAULT_FETCH_EXPIRES_MS = 2_000;
 // An ordered consumer left behind by a reader that died is removed by the server after this.
 const INACTIVE_THRESHOLD_MS = 60_000;
 const MAX_EMPTY_FETCHES = 3;
@@ -39,7 +41,7 @@ export async function* readInOrder(
     while (pending > 0) {
       const batch = await consumer.fetch({
         max_messages: Math.min(input.batchSize, pending),
-        expires: FETCH_EXPIRES_MS,
+        expires: input.fetchExpiresMs ?? DEFAULT_FETCH_EXPIRES_MS,
       });
       let received = 0;
       try {

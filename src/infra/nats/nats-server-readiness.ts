@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { TIMED_OUT, settleWithin } from './bounded-wait.js';
 import { failedError, notFoundError, notReadyError } from './nats-server-errors.js';
-import { LogTail, isReadyLine, lineSplitter, listeningPortOf } from './nats-server-log.js';
+import { isReadyLine, lineSplitter, listeningPortOf, type LogTail } from './nats-server-log.js';
 
 export interface ProcessExit {
   readonly code: number | null;

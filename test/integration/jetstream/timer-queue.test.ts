@@ -11,6 +11,7 @@ import {
 } from '../../../src/infra/jetstream/timer-queue.js';
 import { timersSubject } from '../../../src/infra/jetstream/subjects.js';
 import { TIMERS_STREAM, ensureStreams } from '../../../src/infra/jetstream/topology.js';
+import { describeTimerQueueContract } from '../../contract/timer-queue-contract.js';
 import { connectClient, withNatsServer, type TestNatsServer } from '../../support/nats-server.js';
 
 const WAIT_MS = 20_000;
@@ -45,23 +46,51 @@ const recorder = (
   };
 };
 
-describe('JetStream timer queue', () => {
-  let nats: TestNatsServer;
+let nats: TestNatsServer;
+
+// One server for the file, started before the contract suite and the JetStream tests.
+beforeAll(async () => {
+  nats = await withNatsServer();
+  const nc = await connectClient(nats.server.url);
+  try {
+    await ensureStreams(await jetstreamManager(nc));
+  } finally {
+    await nc.close();
+  }
+});
+afterAll(async () => {
+  await nats?.cleanup();
+});
+
+describeTimerQueueContract('JetStream', async (clock) => {
+  const nc = await connectClient(nats.server.url);
+  const queue = createJetStreamTimerQueue({ nc, now: clock.now });
+  const js = jetstream(nc);
+  return {
+    queue,
+    publishRaw: async (tenant, body) => {
+      await js.publish(timersSubject(tenant), body);
+    },
+    cleanup: async () => {
+      await queue.close();
+      await nc.close();
+    },
+  };
+});
+
+describe('JetStream timer queue: what only JetStream can show', () => {
   let nc: NatsConnection;
   let queue: JetStreamTimerQueue;
   const stops: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    nats = await withNatsServer();
     nc = await connectClient(nats.server.url);
-    await ensureStreams(await jetstreamManager(nc));
     queue = createJetStreamTimerQueue({ nc, publishTimeoutMs: 1_000 });
   });
   afterAll(async () => {
     await Promise.allSettled(stops.map((stop) => stop()));
     await queue?.close();
     await nc?.close();
-    await nats?.cleanup();
   });
 
   const consume = async (
@@ -222,16 +251,6 @@ describe('JetStream timer queue', () => {
     await vi.waitFor(
       () => expect(new Set(seen.ids())).toEqual(new Set(['scheduled-before', 'scheduled-after'])),
       { timeout: 40_000 },
-    );
-    console.log(
-      'TIMING',
-      JSON.stringify(
-        seen.handovers.map((h) => [
-          h.timer.attemptId,
-          h.at - restarted,
-          Date.parse(h.timer.deadline) - restarted,
-        ]),
-      ),
     );
     for (const handover of seen.handovers) {
       expect(handover.at).toBeGreaterThanOrEqual(Date.parse(handover.timer.deadline));

@@ -80,6 +80,30 @@ describe('startNatsServer', () => {
     }
   });
 
+  it('takes a server name and extra configuration', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'passage-nats-extra-'));
+    try {
+      const server = await startNatsServer({
+        storeDir: dir,
+        serverName: 'passage-test',
+        extraConfig: 'max_payload: 65536',
+      });
+      try {
+        const nc = await connectTo(server.url);
+        try {
+          expect(nc.info?.server_name).toBe('passage-test');
+          expect(nc.info?.max_payload).toBe(65536);
+        } finally {
+          await nc.close();
+        }
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops with SIGTERM and the process is gone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'passage-nats-stop-'));
     try {

@@ -65,17 +65,18 @@ describe('the sign-in host on JetStream', () => {
   });
 
   it('two hosts on separate connections race on one attempt: nothing lost, nothing doubled', async () => {
-    const [a, b] = [await node(), await node()];
+    const a = await node();
+    const b = await node();
     const c = commandsFor('js-race', TENANT);
     for (const command of [c.start(), c.username(), c.password()]) {
-      await a!.services.host.handle(command);
+      await a.services.host.handle(command);
     }
     const forged = Array.from({ length: 16 }, () => c.forged());
     const results = await Promise.all(
-      forged.map((command, i) => (i % 2 === 0 ? a! : b!).services.host.handle(command)),
+      forged.map((command, i) => (i % 2 === 0 ? a : b).services.host.handle(command)),
     );
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    const { texts, verification } = await verify(a!, 'js-race');
+    const { texts, verification } = await verify(a, 'js-race');
     expect(verification.ok).toBe(true);
     const sequences = texts.map((t) => {
       const r = decodeRecord(t);
