@@ -16,6 +16,10 @@ export const HOOK_TIMEOUT_MS = 60_000;
 export const eventually = <T>(check: () => T | Promise<T>, timeoutMs = WAIT_MS): Promise<T> =>
   vi.waitFor(check, { timeout: timeoutMs, interval: 20 });
 
+/** Lets time pass. Never an assertion: only to let something settle that gives no signal. */
+export const pause = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Settles like `promise`, or rejects once `timeoutMs` have passed. */
 export const within = async <T>(
   promise: Promise<T>,

@@ -5,7 +5,7 @@ import {
   type TimerReaction,
 } from '../../src/actors/ports/timer-queue.js';
 import type { Timer } from '../../src/domain/wire/service-messages.js';
-import { HOOK_TIMEOUT_MS, TEST_TIMEOUT_MS, WAIT_MS, eventually } from './bounded-waits.js';
+import { HOOK_TIMEOUT_MS, TEST_TIMEOUT_MS, WAIT_MS, eventually, pause } from './bounded-waits.js';
 import { freshId, freshTenant } from './fresh-names.js';
 
 /**
@@ -21,7 +21,8 @@ export interface TimerQueueUnderTest {
   readonly queue: TimerQueue;
   readonly cleanup: () => Promise<void>;
   /** Puts any text on a tenant's timer queue, to show unreadable messages are moved aside. */
-  readonly publishRaw?: (tenant: string, body: string) => Promise<void>;
+  /** Puts any text on a tenant's timer queue: the suite checks unreadable messages too. */
+  readonly publishRaw: (tenant: string, body: string) => Promise<void>;
 }
 
 export type MakeTimerQueue = (clock: { readonly now: () => Date }) => Promise<TimerQueueUnderTest>;
@@ -40,6 +41,9 @@ interface HandOver {
   readonly at: number;
   readonly consumer: string;
 }
+
+/** Time for a handler's answer to reach the queue, where the port gives no signal for it. */
+const ANSWER_TRAVEL_MS = 100;
 
 const done: TimerReaction = { kind: 'done' };
 
@@ -238,7 +242,7 @@ export const describeTimerQueueContract = (name: string, makeQueue: MakeTimerQue
         const timers = Array.from({ length: 10 }, () => timerFor(tenant, -AHEAD_MS));
         const log: HandOver[] = [];
         const slowDone = async () => {
-          await new Promise((resolve) => setTimeout(resolve, 2));
+          await pause(2);
           return done;
         };
         await consumeRecording(tenant, log, slowDone, 'first');
@@ -265,6 +269,9 @@ export const describeTimerQueueContract = (name: string, makeQueue: MakeTimerQue
         }));
         await queue.schedule(timer);
         await eventually(() => expect(timesHandedOver(before, timer)).toBeGreaterThanOrEqual(1));
+        // Not an assertion: lets the answer reach the queue, so that the timer waits out its
+        // retry on the queue rather than in a handler when the consumer stops.
+        await pause(ANSWER_TRAVEL_MS);
         await first.stop();
         const after: HandOver[] = [];
         await consumeRecording(tenant, after);
@@ -296,11 +303,7 @@ export const describeTimerQueueContract = (name: string, makeQueue: MakeTimerQue
 
     it(
       'moves unreadable messages aside and keeps handing over the timers behind them',
-      async (context) => {
-        if (publishRaw === undefined) {
-          context.skip('the adapter gives the suite no way to publish raw messages');
-          return;
-        }
+      async () => {
         const tenant = freshTenant();
         const log: HandOver[] = [];
         await consumeRecording(tenant, log);

@@ -39,6 +39,11 @@ interface Redelivery {
   readonly message: StoredMessage;
   /** Date.now() from which it may be delivered again. */
   readonly dueAt: number;
+  /**
+   * Set by the timer only, never on the way back from a handler: a retry without delay then
+   * waits for the event loop to turn instead of going round and round on microtasks.
+   */
+  released: boolean;
 }
 
 const delayOf = (ms: number): number => (Number.isFinite(ms) && ms > 0 ? ms : 0);
@@ -67,12 +72,11 @@ export const createDurableGroup = (environment: DurableGroupEnvironment): Durabl
     return undefined;
   };
 
-  /** Due redeliveries first (lowest position first, to stay close to store order), then new. */
+  /** Released redeliveries first (lowest position first, close to store order), then new. */
   const takeMessage = (): StoredMessage | undefined => {
-    const now = Date.now();
     let chosen = -1;
     redeliveries.forEach((redelivery, index) => {
-      if (redelivery.dueAt > now) return;
+      if (!redelivery.released) return;
       const best = redeliveries[chosen];
       if (best === undefined || redelivery.message.position < best.message.position) {
         chosen = index;
@@ -85,7 +89,7 @@ export const createDurableGroup = (environment: DurableGroupEnvironment): Durabl
   };
 
   const redeliverLater = (message: StoredMessage, delayMs: number): void => {
-    redeliveries.push({ message, dueAt: Date.now() + delayOf(delayMs) });
+    redeliveries.push({ message, dueAt: Date.now() + delayOf(delayMs), released: false });
   };
 
   const apply = (message: StoredMessage, reaction: Reaction | undefined): void => {
@@ -116,19 +120,26 @@ export const createDurableGroup = (environment: DurableGroupEnvironment): Durabl
       .then(settle, () => settle(undefined));
   };
 
-  /** Arms one timer for the earliest redelivery that is not due yet, if anyone can take it. */
+  const release = (): void => {
+    const now = Date.now();
+    for (const redelivery of redeliveries) if (redelivery.dueAt <= now) redelivery.released = true;
+  };
+
+  /** Arms one timer for the earliest redelivery not released yet, if anyone can take it. */
   const arm = (): void => {
     if (members.length === 0) return;
-    const now = Date.now();
     let earliest = Infinity;
-    for (const { dueAt } of redeliveries) if (dueAt > now && dueAt < earliest) earliest = dueAt;
+    for (const { dueAt, released } of redeliveries) {
+      if (!released && dueAt < earliest) earliest = dueAt;
+    }
     if (earliest === Infinity) return;
     wake = setTimeout(
       () => {
         wake = undefined;
+        release();
         pump();
       },
-      Math.max(1, earliest - now),
+      Math.max(1, earliest - Date.now()),
     );
   };
 
@@ -143,7 +154,7 @@ export const createDurableGroup = (environment: DurableGroupEnvironment): Durabl
       turn = (idle.index + 1) % members.length;
       deliver(idle.member, message);
     }
-    // Due redeliveries left over wait for a busy member to settle, which pumps again.
+    // Released redeliveries left over wait for a busy member to settle, which pumps again.
     arm();
   }
 

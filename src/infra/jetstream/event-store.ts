@@ -31,6 +31,7 @@ import {
 import { runDurableConsumer, type RunningConsumer } from './durable-consumer.js';
 import { describeError, isWrongLastSequence, unavailable } from './jetstream-errors.js';
 import { readInOrder } from './ordered-read.js';
+import { settleReaction } from './settle.js';
 import { DEFAULT_HANDLER_BACKOFF, backoffDelayMs, type Backoff } from './retry-backoff.js';
 import { toStoredMessage } from './stored-message.js';
 import {
@@ -200,17 +201,9 @@ export const createJetStreamEventStore = (options: JetStreamEventStoreOptions): 
       message.nak(delayMs);
       return;
     }
-    switch (reaction.kind) {
-      case 'done':
-        message.ack();
-        return;
-      case 'retry':
-        message.nak(Math.max(0, reaction.delayMs));
-        return;
-      case 'poison':
-        await moveAside(message, tenant, durableName, reaction.reason);
-        return;
-    }
+    await settleReaction(message, reaction, (reason) =>
+      moveAside(message, tenant, durableName, reason),
+    );
   };
 
   return {

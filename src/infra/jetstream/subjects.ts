@@ -61,3 +61,8 @@ export const streamNameOf = (subject: string): StreamName | undefined => {
 const SUBJECT_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const isSubjectToken = (value: string): boolean => SUBJECT_TOKEN.test(value);
+
+/** Where the service queues sealed requests for a tenant's agents. */
+export const requestsSubject = (tenant: string): string => `${SUBJECT_ROOT}.${tenant}.requests`;
+/** Where a tenant's agents post their signed answers. */
+export const answersSubject = (tenant: string): string => `${SUBJECT_ROOT}.${tenant}.answers`;

@@ -14,8 +14,15 @@ export const EVENTS_STREAM = 'PASSAGE_EVENTS';
 export const TIMERS_STREAM = 'PASSAGE_TIMERS';
 /** Messages subscribers moved aside, kept for people to look at. */
 export const DEAD_STREAM = 'PASSAGE_DEAD';
-// Agent requests and answers (work queues, `passage.<tenant>.requests` / `.answers`) arrive
-// with the agent issue; they get their own streams here, next to these.
+/**
+ * Sealed password requests for the agents. In memory only, never on disk: a sealed password
+ * is still a password at rest. They live seconds (an agent acks once it has answered) and
+ * age out after `requestMaxAgeMs`; a restart of nats-server loses them, and the attempts
+ * they belonged to time out as agentUnavailable.
+ */
+export const REQUESTS_STREAM = 'PASSAGE_REQUESTS';
+/** Signed answers from the agents, taken by the service. */
+export const ANSWERS_STREAM = 'PASSAGE_ANSWERS';
 
 export const EVENTS_SUBJECTS = [
   `${SUBJECT_ROOT}.*.signin.*`,
@@ -23,6 +30,8 @@ export const EVENTS_SUBJECTS = [
 ] as const;
 export const TIMERS_SUBJECTS = [`${SUBJECT_ROOT}.*.timers`] as const;
 export const DEAD_SUBJECTS = [`${SUBJECT_ROOT}.*.dead.>`] as const;
+export const REQUESTS_SUBJECTS = [`${SUBJECT_ROOT}.*.requests`] as const;
+export const ANSWERS_SUBJECTS = [`${SUBJECT_ROOT}.*.answers`] as const;
 
 const NANOS_PER_MS = 1_000_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -35,14 +44,17 @@ export interface TopologyOptions {
   readonly duplicateWindowMs?: number;
   /** How long dead letters are kept. Default 30 days. */
   readonly deadLetterMaxAgeMs?: number;
+  /** How long an unanswered request stays queued. Default 2 minutes. */
+  readonly requestMaxAgeMs?: number;
 }
 
 export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
 export const DEFAULT_DEAD_LETTER_MAX_AGE_MS = 30 * DAY_MS;
+export const DEFAULT_REQUEST_MAX_AGE_MS = 2 * 60 * 1000;
 
 export type PassageStreamConfig = Partial<StreamConfig> & { readonly name: string };
 
-/** The three streams, as configured on the server. */
+/** passage's streams, as configured on the server. */
 export const streamConfigs = (options: TopologyOptions = {}): PassageStreamConfig[] => {
   const duplicateWindow = (options.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS) * NANOS_PER_MS;
   const common = {
@@ -75,6 +87,22 @@ export const streamConfigs = (options: TopologyOptions = {}): PassageStreamConfi
       subjects: [...DEAD_SUBJECTS],
       retention: RetentionPolicy.Limits,
       max_age: (options.deadLetterMaxAgeMs ?? DEFAULT_DEAD_LETTER_MAX_AGE_MS) * NANOS_PER_MS,
+    },
+    {
+      ...common,
+      name: REQUESTS_STREAM,
+      description: 'passage: sealed password requests for the agents (memory only)',
+      subjects: [...REQUESTS_SUBJECTS],
+      retention: RetentionPolicy.Workqueue,
+      storage: StorageType.Memory,
+      max_age: (options.requestMaxAgeMs ?? DEFAULT_REQUEST_MAX_AGE_MS) * NANOS_PER_MS,
+    },
+    {
+      ...common,
+      name: ANSWERS_STREAM,
+      description: "passage: the agents' signed answers",
+      subjects: [...ANSWERS_SUBJECTS],
+      retention: RetentionPolicy.Workqueue,
     },
   ];
 };

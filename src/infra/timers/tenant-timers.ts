@@ -36,6 +36,12 @@ interface Entry {
   /** The clock reading from which it may be handed over: its deadline, or after a retry. */
   notBefore: number;
   inFlight: boolean;
+  /**
+   * After a retry, until a timer (or check()) lets it go: never on the way back from the
+   * handler, so a retry without delay waits for the event loop to turn instead of going round
+   * and round on microtasks.
+   */
+  held: boolean;
 }
 
 interface Consumer {
@@ -75,6 +81,7 @@ export const createTenantTimers = (environment: TenantTimersEnvironment): Tenant
     // A retry, a throw or no answer: it comes back after the delay, behind the others.
     const delay = reaction?.kind === 'retry' ? reaction.delayMs : environment.throwRetryDelayMs;
     entry.notBefore = nowMs() + delayOf(delay);
+    entry.held = true;
     entries = [...entries.filter((e) => e !== entry), entry];
   };
 
@@ -101,13 +108,25 @@ export const createTenantTimers = (environment: TenantTimersEnvironment): Tenant
     });
   };
 
+  /** Lets held timers whose delay has passed be handed over again; true if there were any. */
+  const release = (): boolean => {
+    const now = nowMs();
+    let released = false;
+    for (const entry of entries) {
+      if (entry.held && entry.notBefore <= now) {
+        entry.held = false;
+        released = true;
+      }
+    }
+    return released;
+  };
+
   const arm = (): void => {
     const now = nowMs();
     let earliest = Infinity;
     for (const entry of entries) {
-      if (!entry.inFlight && entry.notBefore > now && entry.notBefore < earliest) {
-        earliest = entry.notBefore;
-      }
+      const waits = entry.held || entry.notBefore > now;
+      if (!entry.inFlight && waits && entry.notBefore < earliest) earliest = entry.notBefore;
     }
     if (earliest === Infinity) return;
     wake = setTimeout(
@@ -115,7 +134,7 @@ export const createTenantTimers = (environment: TenantTimersEnvironment): Tenant
         wake = undefined;
         // A clock that has not moved at all cannot have made anything due; waiting on it
         // again would spin, so the queue waits for check() (or anything else) instead.
-        if (nowMs() !== now) pump();
+        if (release() || nowMs() !== now) pump();
       },
       Math.max(1, Math.ceil(earliest - now)),
     );
@@ -131,7 +150,7 @@ export const createTenantTimers = (environment: TenantTimersEnvironment): Tenant
       const idle = idleConsumer();
       if (idle === undefined) break;
       const now = nowMs();
-      const entry = entries.find((e) => !e.inFlight && e.notBefore <= now);
+      const entry = entries.find((e) => !e.inFlight && !e.held && e.notBefore <= now);
       if (entry === undefined || entry.queued.kind !== 'timer') break;
       turn = (idle.index + 1) % consumers.length;
       handOver(idle.consumer, entry, entry.queued.timer);
@@ -142,7 +161,7 @@ export const createTenantTimers = (environment: TenantTimersEnvironment): Tenant
   return {
     add: (queued) => {
       const notBefore = queued.kind === 'timer' ? Date.parse(queued.timer.deadline) : -Infinity;
-      entries.push({ queued, notBefore, inFlight: false });
+      entries.push({ queued, notBefore, inFlight: false, held: false });
       pump();
     },
     join: (onDue) => {
@@ -158,7 +177,10 @@ export const createTenantTimers = (environment: TenantTimersEnvironment): Tenant
         },
       };
     },
-    check: pump,
+    check: () => {
+      release();
+      pump();
+    },
     shutdown: () => {
       consumers = [];
       disarm();

@@ -7,7 +7,7 @@ import {
   type StreamName,
 } from '../../../src/actors/ports/event-store.js';
 import { createInMemoryEventStore } from '../../../src/infra/event-store/in-memory.js';
-import { collectWithin, eventually } from '../../contract/bounded-waits.js';
+import { collectWithin, eventually, pause } from '../../contract/bounded-waits.js';
 
 /** What the in-memory store does where the port leaves the choice to the adapter. */
 
@@ -110,6 +110,44 @@ describe('the in-memory event store', () => {
     await eventually(() => expect(next.map((m) => m.id)).toEqual(['m1']));
     expect(first).toHaveLength(1);
     await nextSubscription.stop();
+  });
+
+  it('hands a subscriber one message at a time, in store order', async () => {
+    const store = storeWith();
+    const seen: string[] = [];
+    let release: (() => void) | undefined;
+    const subscription = await store.subscribe(
+      { tenant: 'acme', category: 'signin', durableName: 'host' },
+      async (message) => {
+        seen.push(message.id);
+        if (message.id === 'm1') await new Promise<void>((resolve) => (release = resolve));
+        return DONE;
+      },
+    );
+    await store.append(stream, { id: 'm1', body: '1' }, { expectedPosition: 0 });
+    await store.append(stream, { id: 'm2', body: '2' }, { expectedPosition: 1 });
+    await settle();
+    expect(seen).toEqual(['m1']);
+    release?.();
+    await eventually(() => expect(seen).toEqual(['m1', 'm2']));
+    await subscription.stop();
+  });
+
+  it('lets the event loop turn between redeliveries of a retry without delay', async () => {
+    const store = storeWith();
+    let deliveries = 0;
+    const subscription = await store.subscribe(
+      { tenant: 'acme', category: 'signin', durableName: 'host' },
+      () => {
+        deliveries += 1;
+        return Promise.resolve({ kind: 'retry', delayMs: 0, reason: 'again' } as const);
+      },
+    );
+    await store.append(stream, { id: 'm1', body: '1' }, { expectedPosition: 0 });
+    // Redelivered on microtasks alone, this timer would never fire and the test would time out.
+    await pause(30);
+    expect(deliveries).toBeGreaterThan(1);
+    await subscription.stop();
   });
 
   it('keeps no timer while nobody is subscribed, and redelivers to the next subscriber', async () => {

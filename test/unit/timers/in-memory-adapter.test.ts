@@ -5,7 +5,7 @@ import {
   createInMemoryTimerQueue,
   type InMemoryTimerQueue,
 } from '../../../src/infra/timers/in-memory.js';
-import { eventually } from '../../contract/bounded-waits.js';
+import { eventually, pause } from '../../contract/bounded-waits.js';
 
 /** What the in-memory timer queue does where the port leaves the choice to the adapter. */
 
@@ -88,6 +88,19 @@ describe('the in-memory timer queue', () => {
     queue.checkDeadlines();
     await settle();
     expect(handed).toEqual(['a1']);
+  });
+
+  it('lets the event loop turn between hand-overs of a retry without delay', async () => {
+    const queue = queueWith();
+    let handOvers = 0;
+    await queue.consume('acme', () => {
+      handOvers += 1;
+      return Promise.resolve({ kind: 'retry', delayMs: 0, reason: 'again' } as const);
+    });
+    await queue.schedule(timer('a1', Date.now() - 1_000));
+    // Handed over on microtasks alone, this timer would never fire and the test would time out.
+    await pause(30);
+    expect(handOvers).toBeGreaterThan(1);
   });
 
   it('clears every timer on close(), and refuses to work afterwards', async () => {
