@@ -4,15 +4,34 @@ Usage: passage <command> [options]
 
 Commands:
   machine [--json]   Print the sign-in machine: its states, transitions and outcomes.
-  host [--nats URL] [--tenant T] [--mfa-required]
+  host [--nats URL] [--tenant T] [--mfa-required] [--agent-max-age SECONDS]
                      Run a sign-in node: serve commands on NATS, run the reactors, fire
-                     timers. Run several for availability. Defaults: nats://127.0.0.1:4222,
-                     tenant "default". Stops cleanly on Ctrl-C / SIGTERM.
+                     timers, queue sealed requests and take the agents' answers. Run several
+                     for availability. Defaults: nats://127.0.0.1:4222, tenant "default",
+                     agents active while their last heartbeat is under 15 s old.
+  token create [--tenant T] [--ttl SECONDS] [--agent-id ID] [--nats URL]
+                     Issue a one-time registration token for an agent (default 600 s).
+  agent init --key-file F [--force]
+                     Create the agent's key pairs (X25519, Ed25519) in a 0600 file.
+  agent register --key-file F --token T [--name N] [--agent-id ID] [--tenant T] [--nats URL]
+                     Register the agent's public keys with the service.
+  agent rotate --key-file F [--agent-id ID] [--tenant T] [--nats URL]
+                     Replace the keys; the previous ones keep working during the change.
+  agent run --key-file F --ldap-url URL[,URL] --ldap-base-dn DN [--ldap-dialect ad|openldap]
+            [--ldap-ca-file F] [--ldap-login-attribute A] [--ldap-bind-dn DN]
+            [--ldap-bind-password-file F] [--ldap-allow-plain] [--concurrency N]
+            [--agent-id ID] [--tenant T] [--nats URL]
+                     Run the authentication agent. Every option has an environment
+                     variable: PASSAGE_NATS_URL, PASSAGE_TENANT, PASSAGE_AGENT_ID,
+                     PASSAGE_AGENT_KEY_FILE, PASSAGE_LDAP_URL, PASSAGE_LDAP_DIALECT,
+                     PASSAGE_LDAP_CA_FILE, PASSAGE_LDAP_BASE_DN, PASSAGE_LDAP_LOGIN_ATTRIBUTE,
+                     PASSAGE_LDAP_BIND_DN, PASSAGE_LDAP_BIND_PASSWORD_FILE.
+                     All long-running commands stop cleanly on Ctrl-C / SIGTERM.
   replay <attemptId> [--nats URL] [--tenant T] [--json]
                      Verify an attempt's records (hash chain, recomputed states) and print
                      its timeline. Exit 0 when it verifies, 1 at the first divergence.
   help               Print this help.
   version            Print passage's version.
 
-Coming next (see the issues): up, serve, agent, audit, paths, bench.
+Coming next (see the issues): up, serve, audit, paths, bench.
 `;

@@ -12,9 +12,24 @@ const stopSignal = new Promise<void>((resolve) => {
   process.once('SIGTERM', () => resolve());
 });
 
-process.exitCode = await runCli(
-  process.argv.slice(2),
-  { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
-  { version: packageJson.version, stopSignal },
-);
+const io = {
+  out: (text: string) => process.stdout.write(text),
+  err: (text: string) => process.stderr.write(text),
+};
+try {
+  process.exitCode = await runCli(process.argv.slice(2), io, {
+    version: packageJson.version,
+    stopSignal,
+    env: process.env,
+  });
+} catch (error) {
+  // Errors with a stable code (NATS_UNREACHABLE, EVENT_STORE_UNAVAILABLE, ...) are told as
+  // such; anything else is a bug, reported without a stack trace but with its message.
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+      ? error.code
+      : 'INTERNAL_ERROR';
+  io.err(`passage: ${error instanceof Error ? error.message : String(error)} [${code}]\n`);
+  process.exitCode = 1;
+}
 process.exit();

@@ -1,9 +1,10 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runHost } from './commands/host.js';
 import { runMachine } from './commands/machine.js';
 import { openJetStreamStore, runReplayCommand } from './commands/replay.js';
 import { DEFAULT_NATS_URL, DEFAULT_TENANT } from './defaults.js';
 import { HELP } from './help.js';
+import { parseOptions } from './parse-options.js';
+import { runAgentCommand, runTokenCommand } from './commands/agent-cli.js';
 import { TenantSchema } from '../domain/shared/wire-primitives.js';
 import { EXIT_OK, refuse, type CliIo } from './io.js';
 
@@ -15,6 +16,8 @@ export interface CliContext {
   readonly version: string;
   /** Resolves when the process is asked to stop (SIGINT, SIGTERM); long commands await it. */
   readonly stopSignal: Promise<void>;
+  /** The environment settings are read from (`PASSAGE_*`). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export const runCli = async (
@@ -37,41 +40,39 @@ export const runCli = async (
     case 'machine': {
       const parsed = parseOptions(rest, { json: { type: 'boolean', default: false } });
       if (typeof parsed === 'string') return refuse(io, 'USAGE_ERROR', `machine: ${parsed}`);
-      return runMachine(io, { json: parsed.json === true });
+      return runMachine(io, { json: parsed.values.json === true });
     }
     case 'host': {
       const parsed = parseOptions(rest, {
         nats: { type: 'string', default: DEFAULT_NATS_URL },
         tenant: { type: 'string', default: DEFAULT_TENANT },
         'mfa-required': { type: 'boolean', default: false },
+        'agent-max-age': { type: 'string', default: '15' },
       });
       if (typeof parsed === 'string') return refuse(io, 'USAGE_ERROR', `host: ${parsed}`);
-      const tenant = TenantSchema.safeParse(parsed.tenant);
+      const tenant = TenantSchema.safeParse(parsed.values.tenant);
       if (!tenant.success) {
         return refuse(io, 'USAGE_ERROR', `host: --tenant must be a lower-case slug (a-z, 0-9, -)`);
       }
+      const agentMaxAgeSeconds = Number(parsed.values['agent-max-age']);
+      if (!Number.isInteger(agentMaxAgeSeconds) || agentMaxAgeSeconds < 1) {
+        return refuse(io, 'USAGE_ERROR', 'host: --agent-max-age is a whole number of seconds');
+      }
       return runHost(io, {
-        natsUrl: parsed.nats ?? DEFAULT_NATS_URL,
+        agentMaxAgeMs: agentMaxAgeSeconds * 1000,
+        natsUrl: parsed.values.nats ?? DEFAULT_NATS_URL,
         tenant: tenant.data,
-        mfaRequired: parsed['mfa-required'] === true,
+        mfaRequired: parsed.values['mfa-required'] === true,
         stopSignal: context.stopSignal,
       });
     }
+    case 'agent':
+      return runAgentCommand(rest, io, { env: context.env ?? {}, stopSignal: context.stopSignal });
+    case 'token':
+      return runTokenCommand(rest, io, context.env ?? {});
     case 'replay':
       return runReplayCommand(rest, io, openJetStreamStore);
     default:
       return refuse(io, 'UNKNOWN_COMMAND', `unknown command '${command}'`);
-  }
-};
-
-/** Strict option parsing: unknown options and stray arguments are a usage error (a string). */
-const parseOptions = <O extends NonNullable<ParseArgsConfig['options']>>(
-  args: readonly string[],
-  options: O,
-) => {
-  try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    return error instanceof Error ? error.message : 'unreadable options';
   }
 };

@@ -1,3 +1,5 @@
+import type { ActiveAgents, ServiceCrypto } from '../ports/agent-crypto.js';
+import type { ServiceSide } from '../ports/agent-queues.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { Logger } from '../ports/logger.js';
@@ -7,6 +9,8 @@ import { startAnswerEvaluator } from './reactors/evaluate-answers.js';
 import { startTimerScheduler } from './reactors/schedule-timers.js';
 import { createSignInHost, type SignInHost, type SignInHostOptions } from './sign-in-host.js';
 import type { SignInPolicy } from './sign-in-policy.js';
+import { startAnswerIntake } from './answer-intake.js';
+import { submitPassword } from './submit-password.js';
 
 export interface SignInServicesOptions {
   readonly store: EventStore;
@@ -16,10 +20,22 @@ export interface SignInServicesOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly host?: Omit<SignInHostOptions, 'store' | 'tenant' | 'logger'>;
+  /** The agents' side: with it, the node queues sealed requests and takes the answers. */
+  readonly agents?: {
+    readonly queues: ServiceSide;
+    readonly crypto: ServiceCrypto;
+    readonly active: ActiveAgents;
+    readonly newRequestId: () => string;
+  };
 }
 
 export interface SignInServices {
   readonly host: SignInHost;
+  /**
+   * Seals a password for the active agents and queues it, once `PasswordQueued` is recorded.
+   * Present when the node was started with `agents`.
+   */
+  readonly submitPassword?: ReturnType<typeof submitPassword>;
   readonly stop: () => Promise<void>;
 }
 
@@ -39,8 +55,34 @@ export const startSignInServices = async (
     await startAnswerEvaluator(reactorOptions, host, policy, clock),
     await startTimerFiring(timers, host, clock, logger),
   ];
+  const agents = options.agents;
+  if (agents !== undefined) {
+    running.push(
+      await startAnswerIntake({
+        queues: agents.queues,
+        crypto: agents.crypto,
+        host,
+        clock,
+        logger,
+      }),
+    );
+  }
   return {
     host,
+    ...(agents === undefined
+      ? {}
+      : {
+          submitPassword: submitPassword({
+            host,
+            agents: agents.active,
+            crypto: agents.crypto,
+            requests: agents.queues,
+            policy,
+            clock,
+            logger,
+            newRequestId: agents.newRequestId,
+          }),
+        }),
     stop: async () => {
       await Promise.all(running.map((r) => r.stop()));
     },

@@ -1,19 +1,26 @@
-import { connect } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { systemClock } from '../../actors/ports/clock.js';
 import { fixedSignInPolicy } from '../../actors/signin/sign-in-policy.js';
 import { startSignInServices } from '../../actors/signin/sign-in-services.js';
+import { createActiveAgents } from '../../infra/agent-ports/active-agents.js';
+import { createServiceCrypto } from '../../infra/agent-ports/service-crypto.js';
+import { createAgentRegistry } from '../../infra/agents/agent-registry.js';
 import { serveCommands } from '../../infra/commands/command-service.js';
+import { createJetStreamServiceSide } from '../../infra/jetstream/agent-queues.js';
 import { createJetStreamEventStore } from '../../infra/jetstream/event-store.js';
 import { createJetStreamTimerQueue } from '../../infra/jetstream/timer-queue.js';
 import { ensureStreams } from '../../infra/jetstream/topology.js';
 import { createJsonLinesLogger } from '../../infra/logging/json-lines-logger.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.js';
+import { connectResilient } from '../nats-connection.js';
 
 export interface HostOptions {
   readonly natsUrl: string;
   readonly tenant: string;
   readonly mfaRequired: boolean;
+  /** An agent whose last heartbeat is older than this gets no requests. */
+  readonly agentMaxAgeMs: number;
   /** Resolves when the host should stop (SIGINT/SIGTERM in main.ts). */
   readonly stopSignal: Promise<void>;
 }
@@ -31,14 +38,8 @@ export const runHost = async (io: CliIo, options: HostOptions): Promise<number> 
   });
   let nc;
   try {
-    nc = await connect({
-      servers: options.natsUrl,
-      name: `passage-host-${options.tenant}-${process.pid}`,
-      timeout: 5000,
-      // A host outlives restarts of nats-server: it reconnects for as long as it runs.
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-    });
+    // A host outlives restarts of nats-server: it reconnects for as long as it runs.
+    nc = await connectResilient(options.natsUrl, { reconnect: true });
   } catch (error) {
     logger.error('host.nats.unreachable', {
       code: 'NATS_UNREACHABLE',
@@ -50,6 +51,7 @@ export const runHost = async (io: CliIo, options: HostOptions): Promise<number> 
   await ensureStreams(await jetstreamManager(nc));
   const store = createJetStreamEventStore({ nc, logger });
   const timers = createJetStreamTimerQueue({ nc, logger });
+  const registry = createAgentRegistry({ nc, logger });
   const services = await startSignInServices({
     store,
     timers,
@@ -57,6 +59,12 @@ export const runHost = async (io: CliIo, options: HostOptions): Promise<number> 
     policy: fixedSignInPolicy({ mfaRequired: options.mfaRequired }),
     clock: systemClock,
     logger,
+    agents: {
+      queues: createJetStreamServiceSide({ nc, logger }),
+      crypto: createServiceCrypto(registry, options.tenant),
+      active: createActiveAgents(registry, { maxAgeMs: options.agentMaxAgeMs }),
+      newRequestId: () => randomUUID(),
+    },
   });
   const commands = serveCommands({ nc, host: services.host, logger });
   logger.info('host.ready', { nats: options.natsUrl });

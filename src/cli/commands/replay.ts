@@ -1,6 +1,11 @@
-import { DEFAULT_NATS_URL, DEFAULT_TENANT } from '../defaults.js';
 import { parseArgs } from 'node:util';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { DEFAULT_NATS_URL, DEFAULT_TENANT } from '../defaults.js';
+import {
+  NATS_CONNECT_TIMEOUT_MS,
+  NatsUnreachableError,
+  connectToNats,
+} from '../nats-connection.js';
 import type { EventStore, StreamName } from '../../actors/ports/event-store.js';
 import { createJetStreamEventStore } from '../../infra/jetstream/event-store.js';
 import { formatTimeline, timelineJsonLines } from '../../actors/replay/format-timeline.js';
@@ -10,6 +15,9 @@ import {
 } from '../../actors/replay/verify-attempt.js';
 import { IdSchema, TenantSchema } from '../../domain/shared/wire-primitives.js';
 import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
+
+// Re-exported for callers and tests that know them from here.
+export { connectToNats, NatsUnreachableError };
 
 /**
  * `passage replay <attemptId> [--nats URL] [--tenant T] [--json]`: reads one attempt's
@@ -21,8 +29,6 @@ import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
  */
 
 /** How long to wait for NATS before giving up: a replay is interactive, not a daemon. */
-export const NATS_CONNECT_TIMEOUT_MS = 5_000;
-
 export interface ReplayOptions {
   readonly attemptId: string;
   readonly natsUrl: string;
@@ -44,13 +50,6 @@ export type ReplayFailureCode =
   'ATTEMPT_NOT_FOUND' | 'NATS_UNREACHABLE' | 'EVENT_STORE_UNAVAILABLE' | 'ATTEMPT_NOT_VERIFIED';
 
 /** NATS did not answer in time or refused the connection. */
-export class NatsUnreachableError extends Error {
-  readonly code = 'NATS_UNREACHABLE' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'NatsUnreachableError';
-  }
-}
 
 const fail = (io: CliIo, code: ReplayFailureCode, message: string): number => {
   io.err(`passage: ${message} [${code}]\n`);
@@ -200,38 +199,6 @@ export const runReplayCommand = (
     return Promise.resolve(refuse(io, 'USAGE_ERROR', `replay: ${options}`));
   }
   return runReplay(io, options, openStore);
-};
-
-/**
- * Connects to NATS, giving up after `timeoutMs` with `NatsUnreachableError`. No reconnects:
- * a one-shot command that lost its server should say so rather than wait.
- */
-export const connectToNats = async (
-  natsUrl: string,
-  timeoutMs: number = NATS_CONNECT_TIMEOUT_MS,
-): Promise<NatsConnection> => {
-  const servers = natsUrl.split(',').map((server) => server.trim());
-  const connecting = connect({ servers, timeout: timeoutMs, reconnect: false, name: 'passage' });
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(new NatsUnreachableError(`NATS at ${natsUrl} did not answer in ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([connecting, timedOut]);
-  } catch (error) {
-    // A connection that completes after we gave up is closed, not leaked.
-    connecting.then((late) => late.close()).catch(() => undefined);
-    if (error instanceof NatsUnreachableError) throw error;
-    throw new NatsUnreachableError(`cannot reach NATS at ${natsUrl}: ${messageOf(error)}`, {
-      cause: error,
-    });
-  } finally {
-    clearTimeout(timer);
-  }
 };
 
 /**

@@ -1,0 +1,192 @@
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { startAgent } from '../../actors/agent/agent-runtime.js';
+import { systemClock } from '../../actors/ports/clock.js';
+import { IdSchema } from '../../domain/shared/wire-primitives.js';
+import { enrolAgent } from '../../infra/agents/agent-enrolment.js';
+import { createAgentRegistry } from '../../infra/agents/agent-registry.js';
+import { createTokenIssuer } from '../../infra/agents/registration-tokens.js';
+import { createAgentCrypto } from '../../infra/agent-ports/agent-crypto.js';
+import {
+  generateAgentKeys,
+  publicKeysOf,
+  rotateAgentKeys,
+  type AgentKeys,
+} from '../../infra/crypto/agent-keys.js';
+import { readAgentKeyFile, writeAgentKeyFile } from '../../infra/crypto/key-file.js';
+import { createLdapDirectory } from '../../infra/directory/ldap-directory.js';
+import { isDirectoryConfigError } from '../../infra/directory/directory-config-error.js';
+import type { LdapDirectoryConfig } from '../../infra/directory/ldap-directory-config.js';
+import { createJetStreamAgentSide } from '../../infra/jetstream/agent-queues.js';
+import { createJsonLinesLogger } from '../../infra/logging/json-lines-logger.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from '../io.js';
+import { connectResilient } from '../nats-connection.js';
+
+const fail = (io: CliIo, code: string, message: string, exit = EXIT_FAILURE): number => {
+  io.err(`passage: ${message} [${code}]\n`);
+  return exit;
+};
+
+/** An agent id from the host name when none is given: stable across restarts and rotations. */
+export const defaultAgentId = (): string => {
+  const id = hostname()
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .slice(0, 64);
+  return IdSchema.safeParse(id).success ? id : 'agent';
+};
+
+const loadKeys = async (io: CliIo, keyFile: string): Promise<AgentKeys | number> => {
+  const keys = await readAgentKeyFile(keyFile);
+  return isLeft(keys) ? fail(io, keys.left.code, keys.left.message) : keys.right;
+};
+
+/** `passage agent init`: new key pairs in a file only its owner can read. */
+export const runAgentInit = async (
+  io: CliIo,
+  options: { readonly keyFile: string; readonly force: boolean },
+): Promise<number> => {
+  const keys = await generateAgentKeys(systemClock.now());
+  const written = await writeAgentKeyFile(options.keyFile, keys, { overwrite: options.force });
+  if (isLeft(written)) {
+    const hint =
+      written.left.code === 'KEY_FILE_EXISTS'
+        ? ' (--force replaces it, and the agent must register again)'
+        : '';
+    return fail(io, written.left.code, `${written.left.message}${hint}`);
+  }
+  const publicKeys = await publicKeysOf(keys);
+  io.out(
+    `${JSON.stringify({ keyFile: options.keyFile, boxKeyId: publicKeys.boxKeys[0]?.keyId, signKeyId: publicKeys.signKeys[0]?.keyId })}\n`,
+  );
+  return EXIT_OK;
+};
+
+interface Connected {
+  readonly natsUrl: string;
+  readonly tenant: string;
+  readonly agentId: string;
+  readonly keyFile: string;
+}
+
+/** `passage agent register`: publishes the public keys, authorised by a one-time token. */
+export const runAgentRegister = async (
+  io: CliIo,
+  options: Connected & { readonly token: string; readonly displayName: string },
+): Promise<number> => {
+  const keys = await loadKeys(io, options.keyFile);
+  if (typeof keys === 'number') return keys;
+  const nc = await connectResilient(options.natsUrl, { reconnect: false });
+  try {
+    const registered = await enrolAgent(
+      { registry: createAgentRegistry({ nc }), tokens: createTokenIssuer({ nc }) },
+      {
+        tenant: options.tenant,
+        agentId: options.agentId,
+        displayName: options.displayName,
+        publicKeys: await publicKeysOf(keys),
+        token: options.token,
+      },
+    );
+    if (isLeft(registered)) return fail(io, registered.left.code, registered.left.message);
+    io.out(`${JSON.stringify({ registered: options.agentId, tenant: options.tenant })}\n`);
+    return EXIT_OK;
+  } finally {
+    await nc.close();
+  }
+};
+
+/**
+ * `passage agent rotate`: new key pairs. The previous ones stay in the key file and in the
+ * registration, so requests sealed and answers signed with them during the change still work.
+ * The registry is updated first: if that fails, the file keeps the keys the service knows.
+ */
+export const runAgentRotate = async (io: CliIo, options: Connected): Promise<number> => {
+  const keys = await loadKeys(io, options.keyFile);
+  if (typeof keys === 'number') return keys;
+  const rotated = await rotateAgentKeys(keys, systemClock.now());
+  const publicKeys = await publicKeysOf(rotated);
+  const [box] = publicKeys.boxKeys;
+  const [sign] = publicKeys.signKeys;
+  if (box === undefined || sign === undefined)
+    return fail(io, 'KEY_FILE_INVALID', 'no current keys');
+  const nc = await connectResilient(options.natsUrl, { reconnect: false });
+  try {
+    const updated = await createAgentRegistry({ nc }).rotateKeys(
+      options.tenant,
+      options.agentId,
+      box,
+      sign,
+    );
+    if (isLeft(updated)) return fail(io, updated.left.code, updated.left.message);
+  } finally {
+    await nc.close();
+  }
+  const written = await writeAgentKeyFile(options.keyFile, rotated, { overwrite: true });
+  if (isLeft(written)) return fail(io, written.left.code, written.left.message);
+  io.out(
+    `${JSON.stringify({ rotated: options.agentId, boxKeyId: box.keyId, signKeyId: sign.keyId })}\n`,
+  );
+  return EXIT_OK;
+};
+
+export interface AgentRunOptions extends Connected {
+  readonly directory: LdapDirectoryConfig & { readonly bindPasswordFile?: string };
+  readonly concurrency: number;
+  readonly stopSignal: Promise<void>;
+}
+
+/** `passage agent run`: the agent process. Holds its connection until stopped. */
+export const runAgent = async (io: CliIo, options: AgentRunOptions): Promise<number> => {
+  const logger = createJsonLinesLogger(io.err, {
+    component: 'agent',
+    tenant: options.tenant,
+    agentId: options.agentId,
+    pid: process.pid,
+  });
+  const keys = await loadKeys(io, options.keyFile);
+  if (typeof keys === 'number') return keys;
+  const { bindPasswordFile, ...directoryConfig } = options.directory;
+  let directory;
+  try {
+    const bindPassword =
+      bindPasswordFile === undefined
+        ? undefined
+        : (await readFile(bindPasswordFile, 'utf8')).trimEnd();
+    directory = createLdapDirectory({
+      ...directoryConfig,
+      ...(bindPassword === undefined ? {} : { bindPassword }),
+    });
+  } catch (error) {
+    if (isDirectoryConfigError(error)) return fail(io, error.code, error.message, EXIT_USAGE);
+    return fail(
+      io,
+      'DIRECTORY_CONFIG_UNREADABLE',
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+  const nc = await connectResilient(options.natsUrl, { reconnect: true });
+  const registry = createAgentRegistry({ nc, logger });
+  const agent = await startAgent({
+    tenant: options.tenant,
+    agentId: options.agentId,
+    queues: createJetStreamAgentSide({
+      nc,
+      logger,
+      heartbeat: async (heartbeat) => {
+        const recorded = await registry.heartbeat(heartbeat);
+        if (isLeft(recorded)) throw new Error(`${recorded.left.code}: ${recorded.left.message}`);
+      },
+    }),
+    crypto: createAgentCrypto(keys),
+    directory,
+    clock: systemClock,
+    logger,
+    concurrency: options.concurrency,
+  });
+  await options.stopSignal;
+  await agent.stop();
+  await directory.close();
+  await nc.drain();
+  return EXIT_OK;
+};
