@@ -11,7 +11,7 @@ Sets up passage on a Debian or Ubuntu machine:
   1. checks that Node.js >= 20.19 is installed;
   2. installs the Debian packages the tests need, only those that are missing:
        nats-server slapd ldap-utils samba winbind krb5-user ldb-tools faketime
-       chromium openssl
+       chromium openssl samba-ad-provision samba-dsdb-modules samba-vfs-modules
      The daemons of these packages are kept from starting during the install
      (the tests run their own slapd, Samba DC and nats-server on fixed ports);
      on a systemd machine the services of packages installed here are disabled;
@@ -80,7 +80,11 @@ check_node() {
 check_node
 
 # --- Debian packages -----------------------------------------------------------------------
-PACKAGES=(nats-server slapd ldap-utils samba winbind krb5-user ldb-tools faketime chromium openssl)
+# samba-ad-provision, samba-dsdb-modules and samba-vfs-modules are only recommended by samba,
+# and --no-install-recommends leaves them out; without them `samba-tool domain provision`
+# cannot make the test domain controller.
+PACKAGES=(nats-server slapd ldap-utils samba samba-ad-provision samba-dsdb-modules
+  samba-vfs-modules winbind krb5-user ldb-tools faketime chromium openssl)
 DAEMONS=(slapd samba smbd nmbd winbindd nats-server)
 POLICY_RC_D=/usr/sbin/policy-rc.d
 created_policy=0
