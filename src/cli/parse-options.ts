@@ -27,7 +27,7 @@ export const parseOptions = <O extends Record<string, OptionSpec>>(
       options,
       strict: true,
       allowPositionals: positionals,
-    }) as ParsedOptions<O>;
+    });
   } catch (error) {
     return error instanceof Error ? error.message : 'unreadable options';
   }

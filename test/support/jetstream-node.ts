@@ -8,6 +8,11 @@ import {
   startSignInServices,
   type SignInServices,
 } from '../../src/actors/signin/sign-in-services.js';
+import { randomUUID } from 'node:crypto';
+import { createActiveAgents } from '../../src/infra/agent-ports/active-agents.js';
+import { createServiceCrypto } from '../../src/infra/agent-ports/service-crypto.js';
+import { createAgentRegistry } from '../../src/infra/agents/agent-registry.js';
+import { createJetStreamServiceSide } from '../../src/infra/jetstream/agent-queues.js';
 import { createJetStreamEventStore } from '../../src/infra/jetstream/event-store.js';
 import {
   createJetStreamTimerQueue,
@@ -31,7 +36,12 @@ export const connectResilient = (url: string): Promise<NatsConnection> =>
 export const startJetStreamNode = async (
   url: string,
   tenant: string,
-  options: { readonly mfaRequired?: boolean; readonly logger?: Logger } = {},
+  options: {
+    readonly mfaRequired?: boolean;
+    readonly logger?: Logger;
+    /** Seal requests for registered agents whose heartbeat is younger than this. */
+    readonly agentMaxAgeMs?: number;
+  } = {},
 ): Promise<JetStreamNode> => {
   const nc = await connectResilient(url);
   await ensureStreams(await jetstreamManager(nc));
@@ -45,6 +55,18 @@ export const startJetStreamNode = async (
     policy: fixedSignInPolicy({ mfaRequired: options.mfaRequired ?? false }),
     clock: systemClock,
     logger,
+    ...(options.agentMaxAgeMs === undefined
+      ? {}
+      : {
+          agents: {
+            queues: createJetStreamServiceSide({ nc, logger }),
+            crypto: createServiceCrypto(createAgentRegistry({ nc, logger }), tenant),
+            active: createActiveAgents(createAgentRegistry({ nc, logger }), {
+              maxAgeMs: options.agentMaxAgeMs,
+            }),
+            newRequestId: () => randomUUID(),
+          },
+        }),
   });
   return {
     nc,

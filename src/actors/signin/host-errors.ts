@@ -6,6 +6,8 @@ import type { SignInErrorCode } from '../../domain/signin/errors.js';
  */
 export type HostErrorCode =
   | SignInErrorCode
+  /** The command does not match its schema (a user name too long, a control character). */
+  | 'INVALID_MESSAGE'
   /** The command names another tenant than the host serves. */
   | 'TENANT_MISMATCH'
   /** The attempt's stored history does not decode, chain or fold: it needs an auditor. */

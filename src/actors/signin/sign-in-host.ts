@@ -1,5 +1,5 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
-import type { SignInCommand } from '../../domain/signin/commands.js';
+import { decodeSignInCommand, type SignInCommand } from '../../domain/signin/commands.js';
 import { decide } from '../../domain/signin/decide.js';
 import { applySignInEvent } from '../../domain/signin/evolve.js';
 import type { SignInRecord } from '../../domain/wire/service-messages.js';
@@ -130,6 +130,10 @@ export const createSignInHost = (options: SignInHostOptions): SignInHost => {
     command: SignInCommand,
     handleOptions: HandleOptions,
   ): Promise<HandleResult> => {
+    // In-process callers skip the wire decoders; the host checks every command itself, so
+    // no caller can hand the domain a 10,000-character user name or a NUL.
+    const valid = decodeSignInCommand(command);
+    if (isLeft(valid)) return fail('INVALID_MESSAGE', valid.left.message);
     if (command.type === 'start' && command.tenant !== tenant) {
       return fail('TENANT_MISMATCH', `this host serves tenant ${tenant}, not ${command.tenant}`);
     }

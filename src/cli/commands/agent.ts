@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { startAgent } from '../../actors/agent/agent-runtime.js';
 import { systemClock } from '../../actors/ports/clock.js';
+import type { Logger } from '../../actors/ports/logger.js';
 import { IdSchema } from '../../domain/shared/wire-primitives.js';
 import { enrolAgent } from '../../infra/agents/agent-enrolment.js';
 import { createAgentRegistry } from '../../infra/agents/agent-registry.js';
@@ -15,10 +18,13 @@ import {
   type AgentKeys,
 } from '../../infra/crypto/agent-keys.js';
 import { readAgentKeyFile, writeAgentKeyFile } from '../../infra/crypto/key-file.js';
-import { createLdapDirectory } from '../../infra/directory/ldap-directory.js';
-import { isDirectoryConfigError } from '../../infra/directory/directory-config-error.js';
-import type { LdapDirectoryConfig } from '../../infra/directory/ldap-directory-config.js';
+import {
+  createLdapDirectory,
+  isDirectoryConfigError,
+  type LdapDirectoryConfig,
+} from '../../infra/directory/index.js';
 import { createJetStreamAgentSide } from '../../infra/jetstream/agent-queues.js';
+import { REQUESTS_STREAM } from '../../infra/jetstream/topology.js';
 import { createJsonLinesLogger } from '../../infra/logging/json-lines-logger.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from '../io.js';
 import { connectResilient } from '../nats-connection.js';
@@ -136,6 +142,36 @@ export interface AgentRunOptions extends Connected {
   readonly stopSignal: Promise<void>;
 }
 
+/**
+ * The service creates the streams; an agent only uses them (and will not be allowed to create
+ * them once roles have their own permissions). So an agent started first waits, saying so.
+ */
+const waitForStream = async (
+  nc: NatsConnection,
+  stream: string,
+  logger: Logger,
+  stopSignal: Promise<void>,
+): Promise<void> => {
+  let stopped = false;
+  void stopSignal.then(() => (stopped = true));
+  const jsm = await jetstreamManager(nc);
+  for (let attempt = 0; !stopped; attempt += 1) {
+    try {
+      await jsm.streams.info(stream);
+      return;
+    } catch (error) {
+      if (attempt % 10 === 0) {
+        logger.warn('agent.waiting-for-streams', {
+          stream,
+          reason: error instanceof Error ? error.message : String(error),
+          hint: 'start a passage host (or passage up) for this NATS server',
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+};
+
 /** `passage agent run`: the agent process. Holds its connection until stopped. */
 export const runAgent = async (io: CliIo, options: AgentRunOptions): Promise<number> => {
   const logger = createJsonLinesLogger(io.err, {
@@ -152,7 +188,8 @@ export const runAgent = async (io: CliIo, options: AgentRunOptions): Promise<num
     const bindPassword =
       bindPasswordFile === undefined
         ? undefined
-        : (await readFile(bindPasswordFile, 'utf8')).trimEnd();
+        : // Only the final line break goes: trailing spaces may belong to the password.
+          (await readFile(bindPasswordFile, 'utf8')).replace(/\r?\n$/, '');
     directory = createLdapDirectory({
       ...directoryConfig,
       ...(bindPassword === undefined ? {} : { bindPassword }),
@@ -166,6 +203,7 @@ export const runAgent = async (io: CliIo, options: AgentRunOptions): Promise<num
     );
   }
   const nc = await connectResilient(options.natsUrl, { reconnect: true });
+  await waitForStream(nc, REQUESTS_STREAM, logger, options.stopSignal);
   const registry = createAgentRegistry({ nc, logger });
   const agent = await startAgent({
     tenant: options.tenant,

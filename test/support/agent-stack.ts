@@ -1,0 +1,198 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { decodeRecord } from '../../src/actors/records/sign-in-record.js';
+import { stateNameOf } from '../../src/domain/signin/state.js';
+import type { SignInRecord } from '../../src/domain/wire/service-messages.js';
+import { createAgentRegistry, type AgentRegistry } from '../../src/infra/agents/agent-registry.js';
+import { createTokenIssuer } from '../../src/infra/agents/registration-tokens.js';
+import { withNatsServer, type TestNatsServer } from './nats-server.js';
+import {
+  connectResilient,
+  startJetStreamNode,
+  storedTexts,
+  type JetStreamNode,
+} from './jetstream-node.js';
+import { eventually } from './sign-in-commands.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+/** A `passage agent run` process, with what it logged. */
+export interface AgentProcess {
+  readonly agentId: string;
+  readonly child: ChildProcess;
+  readonly logs: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+export interface AgentStack {
+  readonly nats: TestNatsServer;
+  readonly client: NatsConnection;
+  readonly registry: AgentRegistry;
+  readonly workDir: string;
+  /** One in-process sign-in service per tenant, with agents wired in. */
+  readonly service: (tenant: string) => Promise<JetStreamNode>;
+  /** Creates keys, registers them with a fresh token, and runs `passage agent run`. */
+  readonly startAgent: (options: {
+    readonly tenant: string;
+    readonly agentId: string;
+    readonly directoryArgs: readonly string[];
+  }) => Promise<AgentProcess>;
+  /** Runs one sign-in to its end (or to mfa) and returns the outcome and the records. */
+  readonly signIn: (
+    tenant: string,
+    username: string,
+    password: string,
+    attemptId: string,
+  ) => Promise<{ readonly outcome: string | null; readonly records: SignInRecord[] }>;
+  readonly stop: () => Promise<void>;
+}
+
+const passageSync = (args: readonly string[]) =>
+  spawnSync(process.execPath, ['dist/cli/main.js', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+
+/** The whole flow on real processes: nats-server, the service (in process), agents (CLI). */
+export const startAgentStack = async (): Promise<AgentStack> => {
+  const nats = await withNatsServer();
+  const client = await connectResilient(nats.server.url);
+  const workDir = await mkdtemp(join(tmpdir(), 'passage-agents-'));
+  const registry = createAgentRegistry({ nc: client });
+  const tokens = createTokenIssuer({ nc: client });
+  const services = new Map<string, JetStreamNode>();
+  const agents: AgentProcess[] = [];
+
+  const service = async (tenant: string) => {
+    const existing = services.get(tenant);
+    if (existing !== undefined) return existing;
+    const node = await startJetStreamNode(nats.server.url, tenant, { agentMaxAgeMs: 15_000 });
+    services.set(tenant, node);
+    return node;
+  };
+
+  const startAgent: AgentStack['startAgent'] = async ({ tenant, agentId, directoryArgs }) => {
+    await service(tenant);
+    const keyFile = join(workDir, `${tenant}-${agentId}.keys.json`);
+    const init = passageSync(['agent', 'init', '--key-file', keyFile]);
+    if (init.status !== 0) throw new Error(`agent init failed: ${init.stderr}`);
+    const issued = await tokens.issue(tenant, { ttlSeconds: 60 });
+    if (isLeft(issued)) throw new Error(issued.left.message);
+    const common = [
+      '--key-file',
+      keyFile,
+      '--tenant',
+      tenant,
+      '--agent-id',
+      agentId,
+      '--nats',
+      nats.server.url,
+    ];
+    const registered = passageSync(['agent', 'register', ...common, '--token', issued.right.token]);
+    if (registered.status !== 0) throw new Error(`agent register failed: ${registered.stderr}`);
+    const child = spawn(
+      process.execPath,
+      ['dist/cli/main.js', 'agent', 'run', ...common, ...directoryArgs],
+      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let log = '';
+    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    const agent = { agentId, child, logs: () => log, exited };
+    agents.push(agent);
+    await eventually(`agent ${agentId} to be ready`, () =>
+      Promise.resolve(
+        log.includes('"event":"agent.ready"')
+          ? true
+          : child.exitCode !== null
+            ? Promise.reject(new Error(`agent ${agentId} exited: ${log}`))
+            : undefined,
+      ),
+    );
+    return agent;
+  };
+
+  const signIn: AgentStack['signIn'] = async (tenant, username, password, attemptId) => {
+    const node = await service(tenant);
+    const { host, submitPassword } = node.services;
+    if (submitPassword === undefined) throw new Error('the service has no agents wired in');
+    const at = () => new Date().toISOString();
+    const started = await host.handle({
+      type: 'start',
+      commandId: 'c1',
+      at: at(),
+      attemptId,
+      tenant,
+      client: { applicationId: 'e2e', address: '203.0.113.9' },
+    });
+    if (!started.ok) throw new Error(started.error.message);
+    const named = await host.handle({
+      type: 'submitUsername',
+      commandId: 'c2',
+      at: at(),
+      attemptId,
+      username,
+    });
+    if (!named.ok) throw new Error(named.error.message);
+    const queued = await submitPassword(attemptId, password, 'c3');
+    if (!queued.ok) throw new Error(queued.error.message);
+    const state = await eventually(
+      `attempt ${attemptId} to end`,
+      async () => {
+        const loaded = await host.load(attemptId);
+        if (!loaded.ok) return undefined;
+        const name = stateNameOf(loaded.attempt.state);
+        return name === 'done' || name === 'mfa' ? loaded.attempt.state : undefined;
+      },
+      45_000,
+    );
+    const records = (await storedTexts(node.store, tenant, attemptId)).map((text) => {
+      const decoded = decodeRecord(text);
+      if (isLeft(decoded)) throw new Error(decoded.left.message);
+      return decoded.right;
+    });
+    return { outcome: state.context.outcome, records };
+  };
+
+  return {
+    nats,
+    client,
+    registry,
+    workDir,
+    service,
+    startAgent,
+    signIn,
+    stop: async () => {
+      for (const agent of agents) {
+        if (agent.child.exitCode === null && agent.child.signalCode === null)
+          agent.child.kill('SIGTERM');
+      }
+      await Promise.all(
+        agents.map((agent) =>
+          Promise.race([agent.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]),
+        ),
+      );
+      for (const agent of agents) {
+        if (agent.child.exitCode === null && agent.child.signalCode === null)
+          agent.child.kill('SIGKILL');
+      }
+      for (const node of services.values()) await node.stop();
+      await client.close();
+      await nats.cleanup();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** The agent result recorded for an attempt (from its AgentAnswered record), if any. */
+export const answeredResult = (records: readonly SignInRecord[]): string | undefined => {
+  const answered = records.find((r) => r.event.type === 'AgentAnswered');
+  return answered?.event.type === 'AgentAnswered' ? answered.event.result : undefined;
+};
