@@ -9,6 +9,7 @@ import { stateNameOf } from '../../src/domain/signin/state.js';
 import type { SignInRecord } from '../../src/domain/wire/service-messages.js';
 import { createAgentRegistry, type AgentRegistry } from '../../src/infra/agents/agent-registry.js';
 import { createTokenIssuer } from '../../src/infra/agents/registration-tokens.js';
+import { createJsonLinesLogger } from '../../src/infra/logging/json-lines-logger.js';
 import { withNatsServer, type TestNatsServer } from './nats-server.js';
 import {
   connectResilient,
@@ -33,6 +34,10 @@ export interface AgentStack {
   readonly client: NatsConnection;
   readonly registry: AgentRegistry;
   readonly workDir: string;
+  /** Every line the in-process services logged (JSON lines). */
+  readonly serviceLogs: () => string;
+  /** What every agent process wrote to its log so far. */
+  readonly agentLogs: () => string[];
   /** One in-process sign-in service per tenant, with agents wired in. */
   readonly service: (tenant: string) => Promise<JetStreamNode>;
   /** Creates keys, registers them with a fresh token, and runs `passage agent run`. */
@@ -67,11 +72,15 @@ export const startAgentStack = async (): Promise<AgentStack> => {
   const tokens = createTokenIssuer({ nc: client });
   const services = new Map<string, JetStreamNode>();
   const agents: AgentProcess[] = [];
+  let serviceLog = '';
 
   const service = async (tenant: string) => {
     const existing = services.get(tenant);
     if (existing !== undefined) return existing;
-    const node = await startJetStreamNode(nats.server.url, tenant, { agentMaxAgeMs: 15_000 });
+    const node = await startJetStreamNode(nats.server.url, tenant, {
+      agentMaxAgeMs: 15_000,
+      logger: createJsonLinesLogger((line) => (serviceLog += line), { tenant }),
+    });
     services.set(tenant, node);
     return node;
   };
@@ -166,6 +175,8 @@ export const startAgentStack = async (): Promise<AgentStack> => {
     client,
     registry,
     workDir,
+    serviceLogs: () => serviceLog,
+    agentLogs: () => agents.map((agent) => agent.logs()),
     service,
     startAgent,
     signIn,
