@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
@@ -293,6 +294,52 @@ describe('the directory goes away', () => {
     expect(after.outcome).toBe('directoryUnavailable');
     expect(answeredResult(after.records)).toBe('directoryUnavailable');
   }, 90_000);
+});
+
+describe('key rotation', () => {
+  it('passage agent rotate while the agent runs: sign-ins go on, under the new keys', async () => {
+    const passwordFile = await writeSecret('slapd-bind-rotate', slapd.bindPassword);
+    const agent = await stack.startAgent({
+      tenant: 'rotate',
+      agentId: 'agent-r',
+      directoryArgs: ldapArgs(slapd, passwordFile),
+    });
+    const good = slapd.users.good;
+    expect((await signIn('rotate', good.uid, good.password, 'before-rotation')).outcome).toBe(
+      'signedIn',
+    );
+    const before = await stack.registry.get('rotate', 'agent-r');
+    if (isLeft(before)) throw new Error(before.left.message);
+
+    const rotated = spawnSync(
+      process.execPath,
+      [
+        'dist/cli/main.js',
+        'agent',
+        'rotate',
+        '--key-file',
+        join(stack.workDir, 'rotate-agent-r.keys.json'),
+        '--tenant',
+        'rotate',
+        '--agent-id',
+        'agent-r',
+        '--nats',
+        stack.nats.server.url,
+      ],
+      { cwd: new URL('../../', import.meta.url).pathname, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(rotated.status).toBe(0);
+    const after = await stack.registry.get('rotate', 'agent-r');
+    if (isLeft(after)) throw new Error(after.left.message);
+    expect(after.right.boxKeys[0]?.keyId).not.toBe(before.right.boxKeys[0]?.keyId);
+    expect(after.right.boxKeys[1]?.keyId).toBe(before.right.boxKeys[0]?.keyId);
+
+    // The service now seals with the new key; the running agent picks it up from its file.
+    expect((await signIn('rotate', good.uid, good.password, 'after-rotation')).outcome).toBe(
+      'signedIn',
+    );
+    expect(agent.child.exitCode).toBeNull();
+  }, 60_000);
 });
 
 describe('secrets at rest', () => {

@@ -29,6 +29,7 @@ export interface RunningAgent {
 // A request sealed for other agents goes back to the queue for them, after a short pause
 // so this agent does not take it again at once.
 const NOT_FOR_THIS_AGENT_DELAY_MS = 200;
+const KEY_NOT_YET_KNOWN_DELAY_MS = 1000;
 
 /**
  * The authentication agent at work: over its persistent outbound connection it takes
@@ -59,6 +60,13 @@ export const startAgent = async (options: AgentRuntimeOptions): Promise<RunningA
           delayMs: NOT_FOR_THIS_AGENT_DELAY_MS,
           reason: 'sealed for other agents',
         };
+      case 'keyNotYetKnown':
+        // The request expires on its own if the key never arrives; until then, keep it.
+        logger.warn('agent.request.key-not-yet-known', {
+          requestId: request.requestId,
+          reason: outcome.message,
+        });
+        return { kind: 'retry', delayMs: KEY_NOT_YET_KNOWN_DELAY_MS, reason: outcome.message };
       case 'refused':
         logger.warn('agent.request.refused', {
           attemptId: request.attemptId,

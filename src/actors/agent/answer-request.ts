@@ -13,6 +13,8 @@ export type RequestOutcome =
     }
   /** The request holds no box for this agent (sealed before it registered): another takes it. */
   | { readonly kind: 'notForThisAgent' }
+  /** Sealed for a key this agent does not hold yet (a rotation under way): try again soon. */
+  | { readonly kind: 'keyNotYetKnown'; readonly message: string }
   /** Refused and never answered: it would be refused the same way by any agent, any time. */
   | {
       readonly kind: 'refused';
@@ -39,6 +41,9 @@ export const answerRequest = async (
   const sealed = request.sealed.find((entry) => entry.agentId === identity.agentId);
   if (sealed === undefined) return { kind: 'notForThisAgent' };
   const opened = await deps.crypto.open(sealed);
+  if (isLeft(opened) && opened.left.code === 'UNKNOWN_KEY') {
+    return { kind: 'keyNotYetKnown', message: opened.left.message };
+  }
   if (isLeft(opened)) {
     return { kind: 'refused', code: 'UNDECRYPTABLE', message: opened.left.message };
   }

@@ -216,7 +216,7 @@ export const runAgent = async (io: CliIo, options: AgentRunOptions): Promise<num
         if (isLeft(recorded)) throw new Error(`${recorded.left.code}: ${recorded.left.message}`);
       },
     }),
-    crypto: createAgentCrypto(keys),
+    crypto: createAgentCrypto(keys, { keyFile: options.keyFile }),
     directory,
     clock: systemClock,
     logger,
