@@ -16,6 +16,8 @@ import {
 import { sealFor } from '../../src/infra/crypto/seal.js';
 import { signAnswer } from '../../src/infra/crypto/sign.js';
 import { startSlapd, type Slapd } from '../fixtures/directory/slapd.js';
+import { accountKeyOf, createAccountLockout } from '../../src/actors/lockout/account-lockout.js';
+import { silentLogger } from '../../src/actors/ports/logger.js';
 import '../support/directory-fixtures.js';
 import { answeredResult, startAgentStack, type AgentStack } from '../support/agent-stack.js';
 import { eventually } from '../support/sign-in-commands.js';
@@ -290,10 +292,59 @@ describe('the directory goes away', () => {
     const good = outageSlapd.users.good;
     expect((await signIn('outage', good.uid, good.password, 'before')).outcome).toBe('signedIn');
     await outageSlapd.stop();
+    const counted = async () => {
+      const texts: string[] = [];
+      const node = await stack.service('outage');
+      for await (const m of node.store.readStream({
+        tenant: 'outage',
+        category: 'account',
+        id: accountKeyOf(good.uid),
+      })) {
+        texts.push(m.body);
+      }
+      return texts.join('\n');
+    };
+    const beforeOutage = await counted();
     const after = await signIn('outage', good.uid, good.password, 'during');
     expect(after.outcome).toBe('directoryUnavailable');
     expect(answeredResult(after.records)).toBe('directoryUnavailable');
+    // The lockout counter does not move: the outage was never counted as a failure.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await counted()).toBe(beforeOutage);
+    expect(beforeOutage).not.toContain('FailureCounted');
   }, 90_000);
+});
+
+describe('smart lockout', () => {
+  it('locks an account after wrong passwords from an unfamiliar place, before any agent is asked', async () => {
+    const passwordFile = await writeSecret('slapd-bind-lockout', slapd.bindPassword);
+    await stack.startAgent({
+      tenant: 'lockout',
+      agentId: 'agent-l',
+      directoryArgs: ldapArgs(slapd, passwordFile),
+    });
+    const victim = slapd.users.badpass;
+    for (let i = 0; i < 3; i += 1) {
+      const { outcome } = await signIn('lockout', victim.uid, `Wrong-Guess-${i}`, `guess-${i}`);
+      // The guess that reaches the threshold may already be told so: counting and evaluating
+      // its answer run side by side, and evaluation asks smart lockout again.
+      expect(i < 2 ? ['invalidCredentials'] : ['invalidCredentials', 'lockedOut']).toContain(
+        outcome,
+      );
+    }
+    const node = await stack.service('lockout');
+    const lockout = createAccountLockout({
+      store: node.store,
+      tenant: 'lockout',
+      logger: silentLogger,
+    });
+    await eventually('the account to be locked', async () =>
+      (await lockout.status(victim.uid, '203.0.113.9', new Date())).locked ? true : undefined,
+    );
+    const refused = await signIn('lockout', victim.uid, victim.password, 'guess-after-lock');
+    expect(refused.outcome).toBe('lockedOut');
+    expect(refused.records.map((r) => r.event.type)).not.toContain('PasswordQueued');
+  }, 60_000);
 });
 
 describe('key rotation', () => {

@@ -3,7 +3,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { systemClock } from '../../src/actors/ports/clock.js';
 import type { EventStore } from '../../src/actors/ports/event-store.js';
 import { silentLogger, type Logger } from '../../src/actors/ports/logger.js';
-import { fixedSignInPolicy } from '../../src/actors/signin/sign-in-policy.js';
+import { createAccountLockout } from '../../src/actors/lockout/account-lockout.js';
+import { fixedSignInPolicy, smartLockoutPolicy } from '../../src/actors/signin/sign-in-policy.js';
 import {
   startSignInServices,
   type SignInServices,
@@ -48,11 +49,20 @@ export const startJetStreamNode = async (
   const logger = options.logger ?? silentLogger;
   const store = createJetStreamEventStore({ nc, logger });
   const timers = createJetStreamTimerQueue({ nc, logger });
+  // Nodes with agents run the whole service: smart lockout included.
+  const lockout =
+    options.agentMaxAgeMs === undefined
+      ? undefined
+      : createAccountLockout({ store, tenant, logger });
   const services = await startSignInServices({
     store,
     timers,
     tenant,
-    policy: fixedSignInPolicy({ mfaRequired: options.mfaRequired ?? false }),
+    policy:
+      lockout === undefined
+        ? fixedSignInPolicy({ mfaRequired: options.mfaRequired ?? false })
+        : smartLockoutPolicy({ lockout, mfaRequired: options.mfaRequired ?? false }),
+    ...(lockout === undefined ? {} : { lockout }),
     clock: systemClock,
     logger,
     ...(options.agentMaxAgeMs === undefined

@@ -1,4 +1,6 @@
 import type { SignInContext } from '../../domain/signin/context.js';
+import type { AccountLockout } from '../lockout/account-lockout.js';
+import { locationOf } from '../lockout/record-answers.js';
 
 /**
  * The facts `evaluateAnswer` needs that the attempt cannot know: whether smart lockout says
@@ -16,5 +18,26 @@ export interface SignInPolicy {
  */
 export const fixedSignInPolicy = (options: { mfaRequired: boolean }): SignInPolicy => ({
   accountLocked: () => Promise.resolve(false),
+  mfaRequired: () => Promise.resolve(options.mfaRequired),
+});
+
+/**
+ * Smart lockout and a fixed MFA rule: an account is locked when its lockout stream says so
+ * for the place the attempt comes from (familiar and unfamiliar places are counted apart).
+ */
+export const smartLockoutPolicy = (options: {
+  readonly lockout: AccountLockout;
+  readonly mfaRequired: boolean;
+}): SignInPolicy => ({
+  accountLocked: async (attempt, at) =>
+    attempt.username === null
+      ? false
+      : (
+          await options.lockout.status(
+            attempt.username,
+            locationOf(attempt.client?.address ?? null),
+            at,
+          )
+        ).locked,
   mfaRequired: () => Promise.resolve(options.mfaRequired),
 });

@@ -10,6 +10,8 @@ import { startTimerScheduler } from './reactors/schedule-timers.js';
 import { createSignInHost, type SignInHost, type SignInHostOptions } from './sign-in-host.js';
 import type { SignInPolicy } from './sign-in-policy.js';
 import { startAnswerIntake } from './answer-intake.js';
+import type { AccountLockout } from '../lockout/account-lockout.js';
+import { startLockoutRecorder } from '../lockout/record-answers.js';
 import { submitPassword } from './submit-password.js';
 
 export interface SignInServicesOptions {
@@ -20,6 +22,8 @@ export interface SignInServicesOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly host?: Omit<SignInHostOptions, 'store' | 'tenant' | 'logger'>;
+  /** With it, every agent answer is counted by smart lockout (the policy may read it). */
+  readonly lockout?: AccountLockout;
   /** The agents' side: with it, the node queues sealed requests and takes the answers. */
   readonly agents?: {
     readonly queues: ServiceSide;
@@ -55,6 +59,9 @@ export const startSignInServices = async (
     await startAnswerEvaluator(reactorOptions, host, policy, clock),
     await startTimerFiring(timers, host, clock, logger),
   ];
+  if (options.lockout !== undefined) {
+    running.push(await startLockoutRecorder(reactorOptions, host, options.lockout));
+  }
   const agents = options.agents;
   if (agents !== undefined) {
     running.push(

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { systemClock } from '../../actors/ports/clock.js';
-import { fixedSignInPolicy } from '../../actors/signin/sign-in-policy.js';
+import { createAccountLockout } from '../../actors/lockout/account-lockout.js';
+import { smartLockoutPolicy } from '../../actors/signin/sign-in-policy.js';
 import { startSignInServices } from '../../actors/signin/sign-in-services.js';
 import { createActiveAgents } from '../../infra/agent-ports/active-agents.js';
 import { createServiceCrypto } from '../../infra/agent-ports/service-crypto.js';
@@ -52,11 +53,13 @@ export const runHost = async (io: CliIo, options: HostOptions): Promise<number> 
   const store = createJetStreamEventStore({ nc, logger });
   const timers = createJetStreamTimerQueue({ nc, logger });
   const registry = createAgentRegistry({ nc, logger });
+  const lockout = createAccountLockout({ store, tenant: options.tenant, logger });
   const services = await startSignInServices({
     store,
     timers,
     tenant: options.tenant,
-    policy: fixedSignInPolicy({ mfaRequired: options.mfaRequired }),
+    policy: smartLockoutPolicy({ lockout, mfaRequired: options.mfaRequired }),
+    lockout,
     clock: systemClock,
     logger,
     agents: {

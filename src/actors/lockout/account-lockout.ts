@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { decideLockout } from '../../domain/lockout/decide.js';
+import { evolveLockout } from '../../domain/lockout/evolve.js';
+import { defaultLockoutPolicy, type LockoutPolicy } from '../../domain/lockout/policy.js';
+import {
+  decodeLockoutEvent,
+  type LockoutCommand,
+  type LockoutEvent,
+} from '../../domain/lockout/schemas.js';
+import { initialLockoutState, type LockoutState } from '../../domain/lockout/state.js';
+import { lockoutStatus, type LockoutStatus } from '../../domain/lockout/status.js';
+import { VersionConflictError, type EventStore, type StreamName } from '../ports/event-store.js';
+import type { Logger } from '../ports/logger.js';
+
+/**
+ * The stream id of an account: a hash of its user name, so that any name (dots, spaces,
+ * non-ASCII) makes a subject-safe id, and user names do not appear in subjects.
+ */
+export const accountKeyOf = (username: string): string =>
+  createHash('sha256').update(accountNameOf(username)).digest('hex').slice(0, 40);
+
+/** Directories compare user names without case: so does lockout (one account, one stream). */
+export const accountNameOf = (username: string): string => username.normalize('NFC').toLowerCase();
+
+/** One message per decided command: its events are stored together or not at all. */
+interface LockoutMessage {
+  readonly v: 1;
+  readonly events: readonly LockoutEvent[];
+}
+
+interface Loaded {
+  readonly state: LockoutState;
+  readonly position: number;
+  readonly eventIds: ReadonlySet<string>;
+}
+
+/** A lockout command without its account, which the lockout fills in from the user name. */
+export type LockoutReport = LockoutCommand extends infer C
+  ? C extends LockoutCommand
+    ? Omit<C, 'account'> & { readonly username: string }
+    : never
+  : never;
+
+export interface AccountLockout {
+  /** What smart lockout says for this account and location now. */
+  readonly status: (username: string, location: string, at: Date) => Promise<LockoutStatus>;
+  /** Records one report (failure, success, outage); idempotent by command id. */
+  readonly record: (report: LockoutReport) => Promise<void>;
+}
+
+const MAX_RETRIES = 8;
+
+/**
+ * Smart lockout on the event store: one stream per account (category `account`), folded
+ * through the pure lockout decider. An unreadable account history is logged and read as
+ * "not locked": a corrupt message must not lock a user out for good (an auditor sees it).
+ */
+export const createAccountLockout = (options: {
+  readonly store: EventStore;
+  readonly tenant: string;
+  readonly logger: Logger;
+  readonly policy?: LockoutPolicy;
+}): AccountLockout => {
+  const { store, tenant, logger } = options;
+  const policy = options.policy ?? defaultLockoutPolicy;
+  const streamOf = (username: string): StreamName => ({
+    tenant,
+    category: 'account',
+    id: accountKeyOf(username),
+  });
+
+  const load = async (username: string): Promise<Loaded> => {
+    let state = initialLockoutState();
+    let position = 0;
+    const eventIds = new Set<string>();
+    for await (const message of store.readStream(streamOf(username))) {
+      position = message.position;
+      let events: unknown[] = [];
+      try {
+        const parsed = JSON.parse(message.body) as Partial<LockoutMessage>;
+        events = Array.isArray(parsed.events) ? parsed.events : [];
+      } catch {
+        logger.error('lockout.history.unreadable', { tenant, position });
+      }
+      for (const raw of events) {
+        const event = decodeLockoutEvent(raw);
+        if (isLeft(event)) {
+          logger.error('lockout.history.unreadable', {
+            tenant,
+            position,
+            reason: event.left.message,
+          });
+          continue;
+        }
+        state = evolveLockout(state, event.right);
+        eventIds.add(event.right.eventId);
+      }
+    }
+    return { state, position, eventIds };
+  };
+
+  return {
+    status: async (username, location, at) =>
+      lockoutStatus((await load(username)).state, { at: at.toISOString(), location }),
+    record: async ({ username, ...fields }) => {
+      const command = { ...fields, account: accountNameOf(username) } as LockoutCommand;
+      for (let retry = 0; retry <= MAX_RETRIES; retry += 1) {
+        const loaded = await load(username);
+        if (loaded.eventIds.has(`${command.commandId}-0`)) return;
+        const decided = decideLockout(command, loaded.state, policy);
+        if (isLeft(decided)) {
+          logger.warn('lockout.refused', {
+            tenant,
+            code: decided.left.code,
+            reason: decided.left.message,
+          });
+          return;
+        }
+        if (decided.right.length === 0) return;
+        try {
+          const body: LockoutMessage = { v: 1, events: decided.right };
+          await store.append(
+            streamOf(username),
+            {
+              id: `${tenant}.account.${accountKeyOf(username)}.${command.commandId}`,
+              body: JSON.stringify(body),
+            },
+            { expectedPosition: loaded.position },
+          );
+          return;
+        } catch (error) {
+          if (!(error instanceof VersionConflictError)) throw error;
+        }
+      }
+      throw new Error(`the lockout of an account of ${tenant} kept changing; try again`);
+    },
+  };
+};

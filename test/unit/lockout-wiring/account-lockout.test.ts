@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { accountKeyOf, createAccountLockout } from '../../../src/actors/lockout/account-lockout.js';
+import { lockoutReportOf } from '../../../src/actors/lockout/record-answers.js';
+import { silentLogger } from '../../../src/actors/ports/logger.js';
+import { AGENT_RESULTS } from '../../../src/domain/outcomes/vocabulary.js';
+import { createInMemoryEventStore } from '../../../src/infra/event-store/in-memory.js';
+
+/** Smart lockout on the event store: what counts, what locks, and that nothing counts twice. */
+const stores: Array<{ close: () => Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+const newLockout = () => {
+  const store = createInMemoryEventStore();
+  stores.push(store);
+  return { store, lockout: createAccountLockout({ store, tenant: 'acme', logger: silentLogger }) };
+};
+const T0 = Date.parse('2026-05-01T10:00:00.000Z');
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+
+describe('what an agent answer means for smart lockout', () => {
+  it('counts wrong passwords, never outages, and treats answers that prove the password as success', () => {
+    const reports = Object.fromEntries(AGENT_RESULTS.map((r) => [r, lockoutReportOf(r)]));
+    expect(reports).toMatchObject({
+      success: 'recordSuccess',
+      invalidCredentials: 'recordFailure',
+      userNotFound: 'recordFailure',
+      passwordExpired: 'recordSuccess',
+      accountDisabled: 'recordSuccess',
+      directoryUnavailable: 'recordOutage',
+      directoryError: 'recordOutage',
+    });
+  });
+});
+
+describe('account lockout on the event store', () => {
+  it('locks an unfamiliar place after three failures, and not a familiar one', async () => {
+    const { lockout } = newLockout();
+    await lockout.record({
+      type: 'recordSuccess',
+      commandId: 's1',
+      at: at(0),
+      username: 'Ada',
+      location: 'office',
+    });
+    for (let i = 0; i < 3; i += 1) {
+      await lockout.record({
+        type: 'recordFailure',
+        commandId: `f${i}`,
+        at: at(10 + i),
+        username: 'ada',
+        location: 'elsewhere',
+      });
+    }
+    expect((await lockout.status('ADA', 'elsewhere', new Date(T0 + 20_000))).locked).toBe(true);
+    expect((await lockout.status('ada', 'office', new Date(T0 + 20_000))).locked).toBe(false);
+  });
+
+  it('records a report sent twice once', async () => {
+    const { store, lockout } = newLockout();
+    const report = {
+      type: 'recordFailure',
+      commandId: 'same',
+      at: at(1),
+      username: 'bob',
+      location: 'x',
+    } as const;
+    await lockout.record(report);
+    await lockout.record(report);
+    let messages = 0;
+    for await (const m of store.readStream({
+      tenant: 'acme',
+      category: 'account',
+      id: accountKeyOf('bob'),
+    })) {
+      void m;
+      messages += 1;
+    }
+    expect(messages).toBe(1);
+  });
+
+  it('records nothing for an outage', async () => {
+    const { store, lockout } = newLockout();
+    await lockout.record({
+      type: 'recordOutage',
+      commandId: 'o1',
+      at: at(1),
+      username: 'carol',
+      location: 'x',
+      reason: 'directoryUnavailable',
+    });
+    let messages = 0;
+    for await (const m of store.readStream({
+      tenant: 'acme',
+      category: 'account',
+      id: accountKeyOf('carol'),
+    })) {
+      void m;
+      messages += 1;
+    }
+    expect(messages).toBe(0);
+  });
+
+  it('reads a corrupt history as not locked, without throwing', async () => {
+    const { store, lockout } = newLockout();
+    await store.append(
+      { tenant: 'acme', category: 'account', id: accountKeyOf('dan') },
+      { id: 'junk', body: 'not json' },
+      { expectedPosition: 0 },
+    );
+    expect((await lockout.status('dan', 'x', new Date(T0))).locked).toBe(false);
+  });
+});
