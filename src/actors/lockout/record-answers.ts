@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { outcomeOfAgentResult } from '../../domain/outcomes/outcome-table.js';
 import type { AgentResult } from '../../domain/outcomes/vocabulary.js';
 import type { Reaction } from '../ports/event-store.js';
-import { isTransient } from '../signin/host-errors.js';
+import { attemptForReaction } from '../signin/reactors/attempt-for-reaction.js';
 import type { RecordReactorOptions } from '../signin/reactors/record-reactor.js';
 import { startRecordReactor } from '../signin/reactors/record-reactor.js';
 import type { SignInHost } from '../signin/sign-in-host.js';
@@ -38,13 +38,9 @@ export const startLockoutRecorder = (
     { ...options, durableName: `record-lockout-${options.tenant}` },
     async (record): Promise<Reaction> => {
       if (record.event.type !== 'AgentAnswered') return { kind: 'done' };
-      const loaded = await host.load(record.attemptId);
-      if (!loaded.ok) {
-        return isTransient(loaded.error.code)
-          ? { kind: 'retry', delayMs: 1000, reason: loaded.error.message }
-          : { kind: 'poison', reason: loaded.error.message };
-      }
-      const context = loaded.attempt.state.context;
+      const loaded = await attemptForReaction(host, record.attemptId);
+      if ('reaction' in loaded) return loaded.reaction;
+      const { context } = loaded;
       if (context.username === null) return { kind: 'done' };
       const type = lockoutReportOf(record.event.result);
       const commandId = `l${createHash('sha256').update(`${record.attemptId}:${record.sequence}`).digest('hex').slice(0, 40)}`;

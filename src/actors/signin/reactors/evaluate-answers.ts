@@ -1,6 +1,7 @@
 import type { Reaction } from '../../ports/event-store.js';
 import type { Clock } from '../../ports/clock.js';
 import { isTransient } from '../host-errors.js';
+import { attemptForReaction } from './attempt-for-reaction.js';
 import type { SignInHost } from '../sign-in-host.js';
 import type { SignInPolicy } from '../sign-in-policy.js';
 import type { RecordReactorOptions } from './record-reactor.js';
@@ -21,14 +22,10 @@ export const startAnswerEvaluator = (
     { ...options, durableName: `evaluate-answers-${options.tenant}` },
     async (record): Promise<Reaction> => {
       if (record.event.type !== 'AgentAnswered') return { kind: 'done' };
-      const loaded = await host.load(record.attemptId);
-      if (!loaded.ok) {
-        return isTransient(loaded.error.code)
-          ? { kind: 'retry', delayMs: 1000, reason: loaded.error.message }
-          : { kind: 'poison', reason: loaded.error.message };
-      }
+      const loaded = await attemptForReaction(host, record.attemptId);
+      if ('reaction' in loaded) return loaded.reaction;
       const now = clock.now();
-      const context = loaded.attempt.state.context;
+      const { context } = loaded;
       const result = await host.handle({
         type: 'evaluateAnswer',
         commandId: `evaluate-${record.sequence}`,
