@@ -126,6 +126,24 @@ export const createSignInHost = (options: SignInHostOptions): SignInHost => {
       `the event store is unavailable: ${error instanceof Error ? error.message : String(error)}`,
     );
 
+  /**
+   * The event is committed whatever happens here: a failing effect is logged, not thrown, and
+   * the attempt's own deadline ends it (a request never queued times out as agentUnavailable).
+   */
+  const runAfterCommit = async (handleOptions: HandleOptions, record: SignInRecord) => {
+    if (handleOptions.afterCommit === undefined) return;
+    try {
+      await handleOptions.afterCommit(record);
+    } catch (error) {
+      logger.error('signin.after-commit.failed', {
+        tenant,
+        attemptId: record.attemptId,
+        event: record.event.type,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
+
   const handleNow = async (
     command: SignInCommand,
     handleOptions: HandleOptions,
@@ -167,7 +185,7 @@ export const createSignInHost = (options: SignInHostOptions): SignInHost => {
         }
         const committed = withRecord(attempt, record, next.right, appended.position);
         cache.set(command.attemptId, committed);
-        if (handleOptions.afterCommit !== undefined) await handleOptions.afterCommit(record);
+        await runAfterCommit(handleOptions, record);
         return { ok: true, attempt: committed, appended: record, alreadyApplied: false };
       } catch (error) {
         if (error instanceof VersionConflictError) {

@@ -132,4 +132,23 @@ describe('the sign-in host', () => {
     const result = await host.handle(commandsFor('a6', 'other').start());
     expect(result).toMatchObject({ ok: false, error: { code: 'TENANT_MISMATCH' } });
   });
+
+  it('an effect after commit that fails is logged; the command stays recorded and reported done', async () => {
+    const store = newStore();
+    const logged: string[] = [];
+    const host = createSignInHost({
+      store,
+      tenant: TENANT,
+      logger: { info: () => {}, warn: () => {}, error: (event) => logged.push(event) },
+    });
+    const c = commandsFor('a7', TENANT);
+    await host.handle(c.start());
+    await host.handle(c.username());
+    const result = await host.handle(c.password(), {
+      afterCommit: () => Promise.reject(new Error('NATS went away')),
+    });
+    expect(result).toMatchObject({ ok: true, alreadyApplied: false });
+    expect(logged).toEqual(['signin.after-commit.failed']);
+    expect(await stateOf(host, 'a7')).toBe('queued');
+  });
 });
