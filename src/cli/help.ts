@@ -27,6 +27,14 @@ Commands:
                      PASSAGE_LDAP_CA_FILE, PASSAGE_LDAP_BASE_DN, PASSAGE_LDAP_LOGIN_ATTRIBUTE,
                      PASSAGE_LDAP_BIND_DN, PASSAGE_LDAP_BIND_PASSWORD_FILE.
                      All long-running commands stop cleanly on Ctrl-C / SIGTERM.
+  mfa enroll <username> [--issuer NAME] [--replace] [--no-qr] [--tenant T] [--nats URL]
+                     Give a user a TOTP second factor. Prints the otpauth URI and the base32
+                     secret (one a line, shown only this once), then a QR code for an
+                     authenticator app. Issuer default "passage". --replace gives a new
+                     secret; the old one stops working.
+  mfa remove <username> [--tenant T] [--nats URL]
+                     Remove a user's second factor. Both mfa commands also read
+                     PASSAGE_NATS_URL and PASSAGE_TENANT.
   replay <attemptId> [--nats URL] [--tenant T] [--json]
                      Verify an attempt's records (hash chain, recomputed states) and print
                      its timeline. Exit 0 when it verifies, 1 at the first divergence.

@@ -1,5 +1,6 @@
 import { runHost } from './commands/host.js';
 import { runMachine } from './commands/machine.js';
+import { runMfaCommand } from './commands/mfa.js';
 import { openJetStreamStore, runReplayCommand } from './commands/replay.js';
 import { DEFAULT_NATS_URL, DEFAULT_TENANT } from './defaults.js';
 import { HELP } from './help.js';
@@ -68,6 +69,8 @@ export const runCli = async (
     }
     case 'agent':
       return runAgentCommand(rest, io, { env: context.env ?? {}, stopSignal: context.stopSignal });
+    case 'mfa':
+      return runMfaCommand(rest, io, { env: context.env ?? {} });
     case 'token':
       return runTokenCommand(rest, io, context.env ?? {});
     case 'replay':
