@@ -43,7 +43,11 @@ describe('a rejected answer is recorded as a security event and the attempt keep
         expect(stateNameOf(state)).toBe('queued');
         expect(state.context.rejectedAnswers).toBe(1);
         expect(state.context.answer).toBeNull();
-        expect(state.context.request).toEqual({ requestId: REQUEST, agentIds: [AGENT] });
+        expect(state.context.request).toEqual({
+          requestId: REQUEST,
+          agentIds: [AGENT],
+          queuedAt: at(10),
+        });
         expect(state.context.deadline).toBe(at(30));
       });
   });

@@ -58,6 +58,7 @@ describe('the password is queued for every active agent, and never recorded', ()
         expect(state.context.request).toEqual({
           requestId: REQUEST,
           agentIds: [AGENT, SECOND_AGENT],
+          queuedAt: at(10),
         });
         expect(state.context.deadline).toBe(at(30));
       });

@@ -26,6 +26,11 @@ export interface SignInHostOptions {
   readonly cacheSize?: number;
   /** Waits between conflict retries, given the retry number; default a short jittered backoff. */
   readonly backoff?: (retry: number) => Promise<void>;
+  /**
+   * Told of every record this host commits, with the attempt after it: metrics and the
+   * attempt log listen here. It must not throw or block (a throw is logged and ignored).
+   */
+  readonly onCommitted?: (record: SignInRecord, attempt: LoadedAttempt) => void;
 }
 
 export type HandleResult =
@@ -144,6 +149,18 @@ export const createSignInHost = (options: SignInHostOptions): SignInHost => {
     }
   };
 
+  const observe = (record: SignInRecord, attempt: LoadedAttempt) => {
+    try {
+      options.onCommitted?.(record, attempt);
+    } catch (error) {
+      logger.error('signin.observer.failed', {
+        tenant,
+        attemptId: record.attemptId,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
+
   const handleNow = async (
     command: SignInCommand,
     handleOptions: HandleOptions,
@@ -185,6 +202,7 @@ export const createSignInHost = (options: SignInHostOptions): SignInHost => {
         }
         const committed = withRecord(attempt, record, next.right, appended.position);
         cache.set(command.attemptId, committed);
+        observe(record, committed);
         await runAfterCommit(handleOptions, record);
         return { ok: true, attempt: committed, appended: record, alreadyApplied: false };
       } catch (error) {

@@ -1,6 +1,7 @@
 import type { SignInContext } from '../../domain/signin/context.js';
 import type { AccountLockout } from '../lockout/account-lockout.js';
 import { locationOf } from '../lockout/record-answers.js';
+import type { MfaEnrolments, MfaPolicy } from '../ports/mfa.js';
 
 /**
  * The facts `evaluateAnswer` needs that the attempt cannot know: whether smart lockout says
@@ -41,3 +42,31 @@ export const smartLockoutPolicy = (options: {
         ).locked,
   mfaRequired: () => Promise.resolve(options.mfaRequired),
 });
+
+/**
+ * The service's policy: smart lockout for the account and place, and a second factor when
+ * the MFA policy says so. `enrolled` (the default) asks enrolled users only; `always` asks
+ * everybody (users without a second factor then cannot sign in); `never` asks nobody.
+ */
+export const serviceSignInPolicy = (options: {
+  readonly lockout: AccountLockout;
+  readonly mfa: MfaPolicy;
+  readonly enrolments: MfaEnrolments;
+}): SignInPolicy => {
+  const lockout = smartLockoutPolicy({ lockout: options.lockout, mfaRequired: false });
+  return {
+    accountLocked: lockout.accountLocked,
+    mfaRequired: async (attempt) => {
+      switch (options.mfa) {
+        case 'never':
+          return false;
+        case 'always':
+          return true;
+        case 'enrolled':
+          return attempt.tenant !== null && attempt.username !== null
+            ? options.enrolments.isEnrolled(attempt.tenant, attempt.username)
+            : false;
+      }
+    },
+  };
+};

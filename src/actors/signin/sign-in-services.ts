@@ -14,7 +14,17 @@ import type { AccountLockout } from '../lockout/account-lockout.js';
 import { startLockoutRecorder } from '../lockout/record-answers.js';
 import { submitPassword } from './submit-password.js';
 
+/**
+ * The background work a node may take part in. Every node runs all of them by default; a
+ * deployment may split them (API nodes and worker nodes), since each is a durable consumer
+ * that any number of nodes share.
+ */
+export const REACTORS = ['timers', 'evaluate', 'answers', 'lockout'] as const;
+export type Reactor = (typeof REACTORS)[number];
+
 export interface SignInServicesOptions {
+  /** Which reactors this node runs; all when absent. */
+  readonly reactors?: readonly Reactor[];
   readonly store: EventStore;
   readonly timers: TimerQueue;
   readonly tenant: string;
@@ -54,16 +64,22 @@ export const startSignInServices = async (
   const { store, timers, tenant, policy, clock, logger } = options;
   const host = createSignInHost({ ...options.host, store, tenant, logger });
   const reactorOptions = { store, tenant, logger };
-  const running = [
-    await startTimerScheduler(reactorOptions, timers),
-    await startAnswerEvaluator(reactorOptions, host, policy, clock),
-    await startTimerFiring(timers, host, clock, logger),
-  ];
-  if (options.lockout !== undefined) {
+  const runs = (reactor: Reactor) => options.reactors?.includes(reactor) ?? true;
+  const running: Array<{ stop: () => Promise<void> }> = [];
+  if (runs('timers')) {
+    running.push(
+      await startTimerScheduler(reactorOptions, timers),
+      await startTimerFiring(timers, host, clock, logger),
+    );
+  }
+  if (runs('evaluate')) {
+    running.push(await startAnswerEvaluator(reactorOptions, host, policy, clock));
+  }
+  if (options.lockout !== undefined && runs('lockout')) {
     running.push(await startLockoutRecorder(reactorOptions, host, options.lockout));
   }
   const agents = options.agents;
-  if (agents !== undefined) {
+  if (agents !== undefined && runs('answers')) {
     running.push(
       await startAnswerIntake({
         queues: agents.queues,

@@ -16,7 +16,12 @@ export interface SignInContext {
   readonly username: string | null;
   /** The deadline of the current state; a time-out armed for another deadline is stale. */
   readonly deadline: string | null;
-  readonly request: { readonly requestId: string; readonly agentIds: readonly string[] } | null;
+  /** The request queued for the agents, and when (answer latency is measured from it). */
+  readonly request: {
+    readonly requestId: string;
+    readonly agentIds: readonly string[];
+    readonly queuedAt: string;
+  } | null;
   readonly answer: {
     readonly requestId: string;
     readonly agentId: string;

@@ -52,7 +52,10 @@ export const signInMachineV1 = setup({
     }),
     recordQueued: assign(({ event }) => {
       const e = event as SignInEventOf<'PasswordQueued'>;
-      return { request: { requestId: e.requestId, agentIds: e.agentIds }, deadline: e.deadline };
+      return {
+        request: { requestId: e.requestId, agentIds: e.agentIds, queuedAt: e.at },
+        deadline: e.deadline,
+      };
     }),
     recordAnswer: assign(({ event }) => {
       const e = event as SignInEventOf<'AgentAnswered'>;

@@ -1,7 +1,8 @@
 import type { Logger } from '../../actors/ports/logger.js';
+import { redactSecrets } from './redact.js';
 
 /**
- * Writes one JSON object per line: time, level, event, fields. Lines are written whole, so
+ * Writes one JSON object per line: time, level, event, fields, with secret fields redacted. Lines are written whole, so
  * the logs of several processes can be interleaved on one terminal and still be parsed.
  */
 export const createJsonLinesLogger = (
@@ -12,7 +13,9 @@ export const createJsonLinesLogger = (
   const log =
     (level: string) =>
     (event: string, fields: Record<string, unknown> = {}) => {
-      write(`${JSON.stringify({ time: now().toISOString(), level, event, ...base, ...fields })}\n`);
+      // Redacted here, at the one place every line passes, whatever the caller handed in.
+      const entry = redactSecrets({ time: now().toISOString(), level, event, ...base, ...fields });
+      write(`${JSON.stringify(entry)}\n`);
     };
   return { info: log('info'), warn: log('warn'), error: log('error') };
 };
