@@ -4,11 +4,26 @@ Usage: passage <command> [options]
 
 Commands:
   machine [--json]   Print the sign-in machine: its states, transitions and outcomes.
-  host [--nats URL] [--tenant T] [--mfa-required] [--agent-max-age SECONDS]
-                     Run a sign-in node: serve commands on NATS, run the reactors, fire
-                     timers, queue sealed requests and take the agents' answers. Run several
-                     for availability. Defaults: nats://127.0.0.1:4222, tenant "default",
-                     agents active while their last heartbeat is under 15 s old.
+  serve [--http-host H] [--http-port N] [--public-url URL] [--data-dir DIR]
+        [--oidc-clients FILE] [--trust-proxy] [--timeouts JSON] [--mfa-tries N]
+        [node options]
+                     Run the sign-in service: the JSON API (specs/openapi.json), the sign-in
+                     page, the OpenID Connect provider (issuer <public-url>/oidc), /healthz,
+                     /readyz and /metrics, over a sign-in node. Defaults 127.0.0.1:8080,
+                     data dir .passage/service (OIDC keys). Environment: PASSAGE_HTTP_HOST,
+                     PASSAGE_HTTP_PORT, PASSAGE_PUBLIC_URL, PASSAGE_DATA_DIR,
+                     PASSAGE_OIDC_CLIENTS, PASSAGE_TIMEOUTS, PASSAGE_MFA_TRIES (default 3).
+  host [node options]
+                     Run a sign-in node without HTTP: serve commands on NATS, run the
+                     reactors, fire timers, queue sealed requests, take the agents' answers.
+  node options (serve, host):
+        [--nats URL] [--tenant T] [--mfa enrolled|always|never] [--agent-max-age SECONDS]
+        [--reactors all|none|timers,evaluate,answers,lockout]
+                     Defaults: nats://127.0.0.1:4222, tenant "default", MFA for enrolled
+                     users, agents active while their heartbeat is under 15 s old, every
+                     reactor. Environment: PASSAGE_NATS_URL, PASSAGE_TENANT, PASSAGE_MFA,
+                     PASSAGE_AGENT_MAX_AGE, PASSAGE_REACTORS. Run several nodes for
+                     availability; split reactors to run API nodes and worker nodes.
   token create [--tenant T] [--ttl SECONDS] [--agent-id ID] [--nats URL]
                      Issue a one-time registration token for an agent (default 600 s).
   agent init --key-file F [--force]
@@ -25,7 +40,8 @@ Commands:
                      variable: PASSAGE_NATS_URL, PASSAGE_TENANT, PASSAGE_AGENT_ID,
                      PASSAGE_AGENT_KEY_FILE, PASSAGE_LDAP_URL, PASSAGE_LDAP_DIALECT,
                      PASSAGE_LDAP_CA_FILE, PASSAGE_LDAP_BASE_DN, PASSAGE_LDAP_LOGIN_ATTRIBUTE,
-                     PASSAGE_LDAP_BIND_DN, PASSAGE_LDAP_BIND_PASSWORD_FILE.
+                     PASSAGE_LDAP_BIND_DN, PASSAGE_LDAP_BIND_PASSWORD_FILE (or the password
+                     itself in PASSAGE_LDAP_BIND_PASSWORD, for supervisors).
                      All long-running commands stop cleanly on Ctrl-C / SIGTERM.
   mfa enroll <username> [--issuer NAME] [--replace] [--no-qr] [--tenant T] [--nats URL]
                      Give a user a TOTP second factor. Prints the otpauth URI and the base32
@@ -41,5 +57,5 @@ Commands:
   help               Print this help.
   version            Print passage's version.
 
-Coming next (see the issues): up, serve, audit, paths, bench.
+Coming next (see the issues): up, audit, paths, bench.
 `;

@@ -1,7 +1,6 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../support/directory-fixtures.js';
+import { sambaAgentArgs, slapdAgentArgs } from '../support/directory-args.js';
 import { answeredResult, startAgentStack, type AgentStack } from '../support/agent-stack.js';
 
 /**
@@ -12,27 +11,10 @@ import { answeredResult, startAgentStack, type AgentStack } from '../support/age
 const { samba, slapd } = inject('directories');
 let stack: AgentStack;
 
-const adArgs = (loginAttribute: string) => [
-  '--ldap-dialect',
-  'ad',
-  '--ldap-url',
-  samba.ldapsUrl,
-  '--ldap-ca-file',
-  samba.caFile,
-  '--ldap-base-dn',
-  samba.baseDn,
-  '--ldap-login-attribute',
-  loginAttribute,
-  '--ldap-bind-dn',
-  samba.serviceAccount.dn,
-  '--ldap-bind-password-file',
-  samba.serviceAccount.passwordFile,
-];
+const adArgs = (loginAttribute: string) => sambaAgentArgs(samba, loginAttribute);
 
 beforeAll(async () => {
   stack = await startAgentStack();
-  const slapdPasswordFile = join(stack.workDir, 'slapd-bind-password');
-  await writeFile(slapdPasswordFile, slapd.bindPassword, { mode: 0o600 });
   await stack.startAgent({
     tenant: 'ad-upn',
     agentId: 'agent-upn',
@@ -51,20 +33,7 @@ beforeAll(async () => {
   await stack.startAgent({
     tenant: 'openldap',
     agentId: 'agent-ldap',
-    directoryArgs: [
-      '--ldap-dialect',
-      'openldap',
-      '--ldap-url',
-      slapd.ldapsUrl,
-      '--ldap-ca-file',
-      slapd.caFile,
-      '--ldap-base-dn',
-      slapd.baseDn,
-      '--ldap-bind-dn',
-      slapd.bindDn,
-      '--ldap-bind-password-file',
-      slapdPasswordFile,
-    ],
+    directoryArgs: await slapdAgentArgs(slapd, stack.workDir),
   });
 }, 120_000);
 

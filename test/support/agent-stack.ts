@@ -1,4 +1,3 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,16 +17,10 @@ import {
   type JetStreamNode,
 } from './jetstream-node.js';
 import { eventually } from './sign-in-commands.js';
-
-const root = new URL('../../', import.meta.url).pathname;
+import { startAgentProcess, type PassageProcess } from './passage-processes.js';
 
 /** A `passage agent run` process, with what it logged. */
-export interface AgentProcess {
-  readonly agentId: string;
-  readonly child: ChildProcess;
-  readonly logs: () => string;
-  readonly exited: Promise<number | null>;
-}
+export type AgentProcess = PassageProcess & { readonly agentId: string };
 
 export interface AgentStack {
   readonly nats: TestNatsServer;
@@ -56,13 +49,6 @@ export interface AgentStack {
   readonly stop: () => Promise<void>;
 }
 
-const passageSync = (args: readonly string[]) =>
-  spawnSync(process.execPath, ['dist/cli/main.js', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-
 /** The whole flow on real processes: nats-server, the service (in process), agents (CLI). */
 export const startAgentStack = async (): Promise<AgentStack> => {
   const nats = await withNatsServer();
@@ -87,44 +73,15 @@ export const startAgentStack = async (): Promise<AgentStack> => {
 
   const startAgent: AgentStack['startAgent'] = async ({ tenant, agentId, directoryArgs }) => {
     await service(tenant);
-    const keyFile = join(workDir, `${tenant}-${agentId}.keys.json`);
-    const init = passageSync(['agent', 'init', '--key-file', keyFile]);
-    if (init.status !== 0) throw new Error(`agent init failed: ${init.stderr}`);
-    const issued = await tokens.issue(tenant, { ttlSeconds: 60 });
-    if (isLeft(issued)) throw new Error(issued.left.message);
-    const common = [
-      '--key-file',
-      keyFile,
-      '--tenant',
+    const agent = await startAgentProcess({
+      natsUrl: nats.server.url,
       tenant,
-      '--agent-id',
       agentId,
-      '--nats',
-      nats.server.url,
-    ];
-    const registered = passageSync(['agent', 'register', ...common, '--token', issued.right.token]);
-    if (registered.status !== 0) throw new Error(`agent register failed: ${registered.stderr}`);
-    const child = spawn(
-      process.execPath,
-      ['dist/cli/main.js', 'agent', 'run', ...common, ...directoryArgs],
-      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let log = '';
-    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code) => resolve(code)),
-    );
-    const agent = { agentId, child, logs: () => log, exited };
+      workDir,
+      tokens,
+      directoryArgs,
+    });
     agents.push(agent);
-    await eventually(`agent ${agentId} to be ready`, () =>
-      Promise.resolve(
-        log.includes('"event":"agent.ready"')
-          ? true
-          : child.exitCode !== null
-            ? Promise.reject(new Error(`agent ${agentId} exited: ${log}`))
-            : undefined,
-      ),
-    );
     return agent;
   };
 
@@ -181,19 +138,7 @@ export const startAgentStack = async (): Promise<AgentStack> => {
     startAgent,
     signIn,
     stop: async () => {
-      for (const agent of agents) {
-        if (agent.child.exitCode === null && agent.child.signalCode === null)
-          agent.child.kill('SIGTERM');
-      }
-      await Promise.all(
-        agents.map((agent) =>
-          Promise.race([agent.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]),
-        ),
-      );
-      for (const agent of agents) {
-        if (agent.child.exitCode === null && agent.child.signalCode === null)
-          agent.child.kill('SIGKILL');
-      }
+      await Promise.all(agents.map((agent) => agent.stop()));
       for (const node of services.values()) await node.stop();
       await client.close();
       await nats.cleanup();

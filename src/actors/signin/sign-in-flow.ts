@@ -31,6 +31,8 @@ export interface SignInFlowDeps {
   readonly newId: () => string;
   /** Recorded in every attempt this flow starts; the machine's defaults when absent. */
   readonly timeouts?: SignInTimeouts;
+  /** Wrong codes an attempt takes before it fails; the machine's default (3) when absent. */
+  readonly mfaMaxTries?: number;
   /** The longest a caller may wait for an answer in one call; default 30 s. */
   readonly maxWaitMs?: number;
 }
@@ -142,6 +144,7 @@ export const createSignInFlow = (deps: SignInFlowDeps): SignInFlow => {
         tenant: host.tenant,
         client: input.client,
         ...(deps.timeouts === undefined ? {} : { timeouts: deps.timeouts }),
+        ...(deps.mfaMaxTries === undefined ? {} : { mfaMaxTries: deps.mfaMaxTries }),
       });
       return answer(result);
     },

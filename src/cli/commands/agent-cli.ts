@@ -140,6 +140,21 @@ export const runAgentCommand = async (
       }
       const optional = (key: string, value: string | undefined) =>
         value === undefined ? {} : { [key]: value };
+      // A file for people (0600, outside the shell history); the environment for supervisors
+      // such as `passage up`, which must not write a password into any file.
+      const bindPasswordFile = fromFlagOrEnv(
+        v['ldap-bind-password-file'],
+        env,
+        'PASSAGE_LDAP_BIND_PASSWORD_FILE',
+      );
+      const bindPassword = fromFlagOrEnv(undefined, env, 'PASSAGE_LDAP_BIND_PASSWORD');
+      if (bindPasswordFile !== undefined && bindPassword !== undefined) {
+        return refuse(
+          io,
+          'USAGE_ERROR',
+          'agent run: give the bind password once: --ldap-bind-password-file or PASSAGE_LDAP_BIND_PASSWORD',
+        );
+      }
       return runAgent(io, {
         ...target,
         concurrency,
@@ -155,10 +170,8 @@ export const runAgentCommand = async (
             fromFlagOrEnv(v['ldap-login-attribute'], env, 'PASSAGE_LDAP_LOGIN_ATTRIBUTE'),
           ),
           ...optional('bindDn', fromFlagOrEnv(v['ldap-bind-dn'], env, 'PASSAGE_LDAP_BIND_DN')),
-          ...optional(
-            'bindPasswordFile',
-            fromFlagOrEnv(v['ldap-bind-password-file'], env, 'PASSAGE_LDAP_BIND_PASSWORD_FILE'),
-          ),
+          ...optional('bindPasswordFile', bindPasswordFile),
+          ...optional('bindPassword', bindPassword),
         },
       });
     }

@@ -49,7 +49,7 @@ describe('the Samba AD DC fixture', () => {
     }
   });
 
-  it.each(SAMBA_USER_KEYS.filter((key) => key !== 'good'))(
+  it.each(SAMBA_USER_KEYS.filter((key) => dc.users[key].subCode !== null))(
     '%s: the bind fails with 49 and exactly its documented data sub-code',
     async (key) => {
       const user = dc.users[key];
@@ -66,6 +66,13 @@ describe('the Samba AD DC fixture', () => {
   it('answers the documented sub-codes 52e, 530, 531, 532, 533, 701, 773 and 775', () => {
     const codes = SAMBA_USER_KEYS.map((key) => dc.users[key].subCode).filter((c) => c !== null);
     expect(codes.sort()).toEqual(['52e', '530', '531', '532', '533', '701', '773', '775']);
+  });
+
+  it('the accounts that bind (good, lockable) bind with their password', async () => {
+    const binding = SAMBA_USER_KEYS.filter((key) => dc.users[key].subCode === null);
+    expect(binding).toEqual(['good', 'lockable']);
+    for (const key of binding)
+      expect(await bind(dc.users[key].upn, dc.users[key].password)).toBeNull();
   });
 
   it('good binds by UPN, by DN and by CORP\\name', async () => {

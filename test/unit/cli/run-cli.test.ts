@@ -84,3 +84,25 @@ describe('passage host (arguments)', () => {
     expect(err).toContain('[USAGE_ERROR]');
   });
 });
+
+describe('passage serve and host (arguments)', () => {
+  it.each([
+    [['serve', '--mfa', 'sometimes'], '--mfa is one of enrolled, always, never'],
+    [['host', '--mfa', 'sometimes'], '--mfa is one of enrolled, always, never'],
+    [['serve', '--reactors', 'timers,coffee'], 'not coffee'],
+    [['serve', '--http-port', '70000'], '--http-port is a port number'],
+    [['serve', '--http-port', 'eighty'], '--http-port is a port number'],
+    [['serve', '--public-url', 'ftp://example.test'], '--public-url is an http(s) URL'],
+    [['serve', '--timeouts', '{"agentSeconds":0}'], '--timeouts'],
+    [['serve', '--timeouts', 'not json'], '--timeouts is a JSON object'],
+    [['serve', '--timeouts', '{"coffeeSeconds":3}'], '--timeouts'],
+    [['serve', '--agent-max-age', '0'], '--agent-max-age is a whole number of seconds'],
+    [['serve', '--mfa-tries', '0'], '--mfa-tries is a whole number from 1 to 10'],
+    [['serve', '--mfa-tries', '11'], '--mfa-tries is a whole number from 1 to 10'],
+  ])('refuses %j before connecting anywhere', async (argv, message) => {
+    const { code, err } = await run(...argv);
+    expect(code).toBe(EXIT_USAGE);
+    expect(err).toContain(message);
+    expect(err).toContain('[USAGE_ERROR]');
+  });
+});

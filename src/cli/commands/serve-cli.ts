@@ -1,0 +1,181 @@
+import { MFA_POLICIES, type MfaPolicy } from '../../actors/ports/mfa.js';
+import { REACTORS, type Reactor } from '../../actors/signin/sign-in-services.js';
+import { TenantSchema } from '../../domain/shared/wire-primitives.js';
+import {
+  SignInTimeoutsSchema,
+  MAX_MFA_TRIES,
+  defaultSignInTimeouts,
+  type SignInTimeouts,
+} from '../../domain/signin/timeouts.js';
+import { DEFAULT_NATS_URL, DEFAULT_TENANT } from '../defaults.js';
+import { fromFlagOrEnv } from '../env-options.js';
+import { refuse, type CliIo } from '../io.js';
+import { parseOptions } from '../parse-options.js';
+import { runHost } from './host.js';
+import { runServe } from './serve.js';
+
+type Env = NodeJS.ProcessEnv;
+interface Context {
+  readonly env: Env;
+  readonly stopSignal: Promise<void>;
+}
+
+const isMfaPolicy = (value: string): value is MfaPolicy =>
+  (MFA_POLICIES as readonly string[]).includes(value);
+
+const seconds = (value: string | undefined): number | null => {
+  const n = Number(value);
+  return value !== undefined && /^[0-9]+$/.test(value) && n >= 1 ? n : null;
+};
+
+/**
+ * `--timeouts '{"agentSeconds":10}'`: some of the attempt's time limits, the others from the
+ * defaults. Recorded in every attempt started, so changing them never changes old attempts.
+ */
+const parseTimeouts = (text: string | undefined): SignInTimeouts | string | undefined => {
+  if (text === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return '--timeouts is a JSON object, e.g. {"agentSeconds":10}';
+  }
+  const merged = SignInTimeoutsSchema.safeParse({
+    ...defaultSignInTimeouts,
+    ...(typeof json === 'object' && json !== null ? json : { invalid: true }),
+  });
+  return merged.success
+    ? merged.data
+    : `--timeouts: ${merged.error.issues[0]?.message ?? 'not valid'} (keys: ${Object.keys(defaultSignInTimeouts).join(', ')})`;
+};
+
+/** `--reactors timers,answers`: the background work this node takes part in (default all). */
+const parseReactors = (text: string | undefined): readonly Reactor[] | string | undefined => {
+  if (text === undefined || text === 'all') return undefined;
+  if (text === 'none') return [];
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(REACTORS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    return `--reactors takes all, none or a list of ${REACTORS.join(', ')} (not ${unknown.join(', ')})`;
+  }
+  return names as Reactor[];
+};
+
+/** Options both node commands share, from flags or the environment. */
+const nodeOptions = {
+  nats: { type: 'string' },
+  tenant: { type: 'string' },
+  mfa: { type: 'string' },
+  'agent-max-age': { type: 'string' },
+  reactors: { type: 'string' },
+} as const;
+
+const commonSettings = (
+  io: CliIo,
+  command: string,
+  values: {
+    nats?: string;
+    tenant?: string;
+    mfa?: string;
+    'agent-max-age'?: string;
+    reactors?: string;
+  },
+  env: Env,
+) => {
+  const tenant = fromFlagOrEnv(values.tenant, env, 'PASSAGE_TENANT', DEFAULT_TENANT) ?? '';
+  if (!TenantSchema.safeParse(tenant).success) {
+    return refuse(
+      io,
+      'USAGE_ERROR',
+      `${command}: --tenant must be a lower-case slug (a-z, 0-9, -)`,
+    );
+  }
+  const mfa = fromFlagOrEnv(values.mfa, env, 'PASSAGE_MFA', 'enrolled') ?? '';
+  if (!isMfaPolicy(mfa)) {
+    return refuse(io, 'USAGE_ERROR', `${command}: --mfa is one of ${MFA_POLICIES.join(', ')}`);
+  }
+  const maxAge = seconds(
+    fromFlagOrEnv(values['agent-max-age'], env, 'PASSAGE_AGENT_MAX_AGE', '15'),
+  );
+  if (maxAge === null) {
+    return refuse(io, 'USAGE_ERROR', `${command}: --agent-max-age is a whole number of seconds`);
+  }
+  const reactors = parseReactors(fromFlagOrEnv(values.reactors, env, 'PASSAGE_REACTORS'));
+  if (typeof reactors === 'string') return refuse(io, 'USAGE_ERROR', `${command}: ${reactors}`);
+  return {
+    ...(reactors === undefined ? {} : { reactors }),
+    natsUrl:
+      fromFlagOrEnv(values.nats, env, 'PASSAGE_NATS_URL', DEFAULT_NATS_URL) ?? DEFAULT_NATS_URL,
+    tenant,
+    mfa,
+    agentMaxAgeMs: maxAge * 1000,
+  };
+};
+
+/** `passage host`: a sign-in node without HTTP. */
+export const runHostCommand = async (args: readonly string[], io: CliIo, context: Context) => {
+  const parsed = parseOptions(args, nodeOptions);
+  if (typeof parsed === 'string') return refuse(io, 'USAGE_ERROR', `host: ${parsed}`);
+  const settings = commonSettings(io, 'host', parsed.values, context.env);
+  if (typeof settings === 'number') return settings;
+  return runHost(io, { ...settings, stopSignal: context.stopSignal });
+};
+
+/** `passage serve`: a sign-in node with the HTTP service, the page and the OIDC provider. */
+export const runServeCommand = async (args: readonly string[], io: CliIo, context: Context) => {
+  const parsed = parseOptions(args, {
+    ...nodeOptions,
+    'http-host': { type: 'string' },
+    'http-port': { type: 'string' },
+    'public-url': { type: 'string' },
+    'data-dir': { type: 'string' },
+    'oidc-clients': { type: 'string' },
+    'trust-proxy': { type: 'boolean' },
+    timeouts: { type: 'string' },
+    'mfa-tries': { type: 'string' },
+  });
+  if (typeof parsed === 'string') return refuse(io, 'USAGE_ERROR', `serve: ${parsed}`);
+  const { values } = parsed;
+  const { env } = context;
+  const settings = commonSettings(io, 'serve', values, env);
+  if (typeof settings === 'number') return settings;
+  const httpHost = fromFlagOrEnv(values['http-host'], env, 'PASSAGE_HTTP_HOST', '127.0.0.1') ?? '';
+  const portText = fromFlagOrEnv(values['http-port'], env, 'PASSAGE_HTTP_PORT', '8080') ?? '';
+  const httpPort = Number(portText);
+  if (!/^[0-9]+$/.test(portText) || httpPort > 65535) {
+    return refuse(io, 'USAGE_ERROR', 'serve: --http-port is a port number (0-65535)');
+  }
+  const publicUrl =
+    fromFlagOrEnv(values['public-url'], env, 'PASSAGE_PUBLIC_URL') ??
+    `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${httpPort}`;
+  if (!URL.canParse(publicUrl) || !/^https?:$/.test(new URL(publicUrl).protocol)) {
+    return refuse(io, 'USAGE_ERROR', 'serve: --public-url is an http(s) URL');
+  }
+  const timeouts = parseTimeouts(fromFlagOrEnv(values.timeouts, env, 'PASSAGE_TIMEOUTS'));
+  if (typeof timeouts === 'string') return refuse(io, 'USAGE_ERROR', `serve: ${timeouts}`);
+  const triesText = fromFlagOrEnv(values['mfa-tries'], env, 'PASSAGE_MFA_TRIES');
+  const mfaMaxTries = triesText === undefined ? undefined : Number(triesText);
+  if (
+    mfaMaxTries !== undefined &&
+    (!/^[0-9]+$/.test(triesText ?? '') || mfaMaxTries < 1 || mfaMaxTries > MAX_MFA_TRIES)
+  ) {
+    return refuse(
+      io,
+      'USAGE_ERROR',
+      `serve: --mfa-tries is a whole number from 1 to ${MAX_MFA_TRIES}`,
+    );
+  }
+  const oidcClientsFile = fromFlagOrEnv(values['oidc-clients'], env, 'PASSAGE_OIDC_CLIENTS');
+  return runServe(io, {
+    ...settings,
+    httpHost,
+    httpPort,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    dataDir: fromFlagOrEnv(values['data-dir'], env, 'PASSAGE_DATA_DIR', '.passage/service') ?? '',
+    trustProxy: values['trust-proxy'] === true,
+    ...(oidcClientsFile === undefined ? {} : { oidcClientsFile }),
+    ...(timeouts === undefined ? {} : { timeouts }),
+    ...(mfaMaxTries === undefined ? {} : { mfaMaxTries }),
+    stopSignal: context.stopSignal,
+  });
+};
