@@ -4,6 +4,17 @@ Usage: passage <command> [options]
 
 Commands:
   machine [--json]   Print the sign-in machine: its states, transitions and outcomes.
+  up [--http-port P] [--nats-port P] [--data-dir D] [--tenant T]
+     [--ldap-url URL[,URL] --ldap-base-dn DN [--ldap-dialect ad|openldap] [--ldap-ca-file F]
+      [--ldap-login-attribute A] [--ldap-bind-dn DN] [--ldap-bind-password-file F]
+      [--ldap-allow-plain]]
+                     Everything on this machine in one command: nats-server, a demo directory
+                     (slapd) with one user per outcome, the sign-in service and one agent,
+                     registered automatically. Prints the sign-in page, the NATS URL and the
+                     demo users' passwords (new at every start, kept in no file). Defaults:
+                     HTTP 8080, NATS 4222 (0: any free port), data in ./.passage. With
+                     --ldap-url the agent uses your directory and no demo one starts.
+                     Ctrl-C stops the agent, the service, slapd and nats-server, in that order.
   serve [--http-host H] [--http-port N] [--public-url URL] [--data-dir DIR]
         [--oidc-clients FILE] [--trust-proxy] [--timeouts JSON] [--mfa-tries N]
         [node options]
@@ -57,5 +68,5 @@ Commands:
   help               Print this help.
   version            Print passage's version.
 
-Coming next (see the issues): up, audit, paths, bench.
+Coming next (see the issues): audit, paths, bench.
 `;

@@ -1,6 +1,7 @@
 import { runHostCommand, runServeCommand } from './commands/serve-cli.js';
 import { runMachine } from './commands/machine.js';
 import { runMfaCommand } from './commands/mfa.js';
+import { runUp } from './commands/up.js';
 import { openJetStreamStore, runReplayCommand } from './commands/replay.js';
 import { HELP } from './help.js';
 import { parseOptions } from './parse-options.js';
@@ -43,6 +44,8 @@ export const runCli = async (
     }
     case 'host':
       return runHostCommand(rest, io, { env: context.env ?? {}, stopSignal: context.stopSignal });
+    case 'up':
+      return runUp(rest, io, { env: context.env ?? {}, stopSignal: context.stopSignal });
     case 'serve':
       return runServeCommand(rest, io, { env: context.env ?? {}, stopSignal: context.stopSignal });
     case 'agent':
