@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /**
  * Which sign-in attempt an OpenID Connect interaction is on. The attempt id derives from the
@@ -10,9 +10,15 @@ import { createHash } from 'node:crypto';
 /** Tries per interaction; after that the user returns to the application and starts over. */
 export const MAX_TRIES = 20;
 
-/** `i` + 40 hex digits of sha256(`uid:try`): a valid attempt id (1-64 of A-Za-z0-9_-). */
-export const attemptIdFor = (uid: string, attempt: number): string =>
-  `i${createHash('sha256').update(`${uid}:${attempt}`).digest('hex').slice(0, 40)}`;
+/**
+ * `i` + 40 hex digits of HMAC-SHA256(key, `uid:try`): a valid attempt id (1-64 of
+ * A-Za-z0-9_-). Keyed with the service's current cookie key (which every instance behind one
+ * issuer shares), so that whoever sees an interaction's uid cannot compute its attempt id and
+ * drive the attempt through the JSON API. After a cookie key rotation, a page still open
+ * starts a fresh attempt: the user types the user name again.
+ */
+export const attemptIdFor = (uid: string, attempt: number, key: string): string =>
+  `i${createHmac('sha256', key).update(`${uid}:${attempt}`).digest('hex').slice(0, 40)}`;
 
 /**
  * The `try` query parameter: absent means 1; anything but a whole number from 1 to

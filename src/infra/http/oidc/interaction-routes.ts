@@ -35,6 +35,8 @@ export interface InteractionRoutesOptions {
   readonly flow: SignInFlow;
   /** The public origin (`http://127.0.0.1:8080`); form posts from elsewhere are refused. */
   readonly publicOrigin: string;
+  /** The key attempt ids are derived with (see interaction-attempts.ts). */
+  readonly attemptKey: string;
   readonly logger: Logger;
 }
 
@@ -228,7 +230,7 @@ export const registerInteractionRoutes = async (
     const uid = details.uid;
     const base = `/interaction/${encodeURIComponent(uid)}`;
     const query = `?try=${attempt}`;
-    const attemptId = attemptIdFor(uid, attempt);
+    const attemptId = attemptIdFor(uid, attempt, options.attemptKey);
     const redirectUri = details.params.redirect_uri;
     return {
       uid,

@@ -97,6 +97,7 @@ export const registerOidc = async (
     provider,
     flow: options.flow,
     publicOrigin: new URL(publicUrl).origin,
+    attemptKey: keys.cookies[0] ?? '',
     logger: options.logger,
   });
   const demo = await registerDemoApp(app, {

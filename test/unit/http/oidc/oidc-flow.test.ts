@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { totpCodeAt } from '../../../../src/infra/mfa/index.js';
+import { silentLogger } from '../../../../src/actors/ports/logger.js';
 import { attemptIdFor } from '../../../../src/infra/http/oidc/interaction-attempts.js';
+import { loadOrCreateOidcKeys } from '../../../../src/infra/http/oidc/oidc-keys.js';
 import { DEMO_CLIENT_ID } from '../../../../src/infra/http/oidc/oidc-clients.js';
 import { formAction, linkHref } from '../../../support/form-client.js';
 import {
@@ -47,6 +49,12 @@ const running: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const stop of running.splice(0).reverse()) await stop();
 });
+
+/** The attempt of a page's first try, as the service derives it (with its cookie key). */
+const attemptOfPage = async (server: OidcTestApp, uid: string): Promise<string> => {
+  const keys = await loadOrCreateOidcKeys(server.keysDir, silentLogger);
+  return attemptIdFor(uid, 1, keys.cookies[0] ?? '');
+};
 
 const start = async (options: { mfa?: 'always' | 'never' | 'enrolled' } = {}) => {
   const stack: InMemorySignIn = await startInMemorySignIn({
@@ -260,7 +268,7 @@ describe('the OpenID Connect provider', () => {
     const location = redirectedTo(end, s.redirectUri);
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('state')).toBe(auth.state);
-    const view = await s.stack.flow.view(attemptIdFor(uid, 1));
+    const view = await s.stack.flow.view(await attemptOfPage(s.server, uid));
     expect(view).toMatchObject({ ok: true, value: { state: 'done', outcome: 'cancelled' } });
   });
 
@@ -374,7 +382,7 @@ describe('the OpenID Connect provider', () => {
       { 'sec-fetch-site': 'cross-site' },
     );
     expect(fetchedCrossSite.status).toBe(403);
-    const view = await s.stack.flow.view(attemptIdFor(path.split('/')[2] ?? '', 1));
+    const view = await s.stack.flow.view(await attemptOfPage(s.server, path.split('/')[2] ?? ''));
     expect(view).toMatchObject({ ok: true, value: { state: 'awaitingUsername' } });
     // The page sends no referrer, so its own posts carry `Origin: null`: accepted.
     const own = await s.browser.post(
