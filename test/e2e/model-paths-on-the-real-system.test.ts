@@ -34,6 +34,7 @@ import {
   type ServeProcess,
 } from '../support/passage-processes.js';
 import { eventually } from '../support/sign-in-commands.js';
+import { wrongTotpCode } from '../support/totp-enrolment.js';
 
 /**
  * The model-based paths of the sign-in machine (passage/testing, strategy `transitions`)
@@ -134,13 +135,6 @@ const forgeAnswer = async (attemptId: string) => {
   );
   if (isLeft(signed)) throw new Error(signed.left.message);
   await jetstream(client).publish(`passage.${TENANT}.answers`, JSON.stringify(signed.right));
-};
-
-/** A code the authenticator would not show now, nor one step either side. */
-const wrongCode = (secret: string) => {
-  const now = Date.now();
-  const near = new Set([-30_000, 0, 30_000].map((d) => totpCodeAt(secret, new Date(now + d))));
-  return ['000000', '111111', '222222', '333333'].find((c) => !near.has(c)) ?? '444444';
 };
 
 beforeAll(async () => {
@@ -303,7 +297,7 @@ const drive = async (path: SignInPath): Promise<string> => {
         }
         break;
       case 'MfaCodeRejected':
-        await call(base, 'POST', `${url()}/mfa`, { code: wrongCode(user.secret ?? '') });
+        await call(base, 'POST', `${url()}/mfa`, { code: wrongTotpCode(user.secret ?? '') });
         break;
       case 'SignInSucceeded':
       case 'SignInFailed':
@@ -323,7 +317,7 @@ const drive = async (path: SignInPath): Promise<string> => {
         } else {
           const tries = (await call(base, 'GET', url())).mfaTriesLeft ?? 0;
           for (let i = 0; i < tries; i += 1) {
-            await call(base, 'POST', `${url()}/mfa`, { code: wrongCode(user.secret ?? '') });
+            await call(base, 'POST', `${url()}/mfa`, { code: wrongTotpCode(user.secret ?? '') });
           }
         }
         break;

@@ -7,17 +7,27 @@ import { OUTCOME_INFO } from '../../src/domain/outcomes/outcome-table.js';
 import type { Outcome } from '../../src/domain/outcomes/vocabulary.js';
 import { totpCodeAt } from '../../src/infra/mfa/index.js';
 import { sambaAgentArgs } from '../support/directory-args.js';
-import { createFormClient, formAction, type FormClient, type Hop } from '../support/form-client.js';
+import {
+  createFormClient,
+  decodeEntities,
+  formAction,
+  type FormClient,
+  type Hop,
+} from '../support/form-client.js';
 import {
   authorizationFor,
+  callbackOf as redirectBackTo,
   discoverAs,
+  exchangeCode,
   openSignInPage,
+  signInThroughForms,
   submitStep,
   verifyIdTokenSignature,
-  waitPastChecking,
   type Authorization,
 } from '../support/oidc-test-app.js';
+import { SAMBA_PASSWORD_REFUSALS } from '../support/samba-refusals.js';
 import { startServiceStack, type ServiceStack } from '../support/service-stack.js';
+import { withTotpEnrolment, wrongTotpCode } from '../support/totp-enrolment.js';
 
 /**
  * Issue 5, over HTTP without scripts: a relying party (openid-client 6) signs users of the
@@ -96,63 +106,34 @@ const recordingBrowser = () => {
 };
 
 /** The redirect to the application: a 303 to REDIRECT_URI, its query parameters. */
-const callbackOf = (hop: Hop): URL => {
-  expect(hop.status, hop.body).toBe(303);
-  const location = new URL(hop.headers.get('location') ?? '');
-  expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
-  return location;
-};
+const callbackOf = (hop: Hop): URL => redirectBackTo(hop, REDIRECT_URI);
 
 /** From the authorization request through the user name and password forms, bounded. */
 const signIn = async (browser: FormClient, username: string, password: string) => {
-  const auth = await authorizationFor(config, REDIRECT_URI);
-  const first = await openSignInPage(browser, auth.url);
-  expect(first.status).toBe(200);
-  expect(first.body).toContain('<label for="username">Username</label>');
-  expect(first.body).toContain('to AD Portal');
-  const { page: passwordPage } = await submitStep(browser, first, 'username', { username });
-  expect(passwordPage.body).toContain('autocomplete="current-password"');
-  const { page } = await submitStep(browser, passwordPage, 'password', { password });
-  return { auth, after: await waitPastChecking(browser, page, 30_000) };
+  const { auth, signInPage, after } = await signInThroughForms(browser, {
+    config,
+    redirectUri: REDIRECT_URI,
+    username,
+    password,
+    checkingTimeoutMs: 30_000,
+  });
+  expect(signInPage.body).toContain('to AD Portal');
+  return { auth, after };
 };
-
-/** A well-formed code that the secret's authenticator shows at no instant near now. */
-const wrongCode = (secret: string): string => {
-  const now = Date.now();
-  const near = new Set(
-    [-2, -1, 0, 1, 2].map((step) => totpCodeAt(secret, new Date(now + step * 30_000))),
-  );
-  for (let i = 0; ; i += 1) {
-    const code = String((i * 111_111) % 1_000_000).padStart(6, '0');
-    if (!near.has(code)) return code;
-  }
-};
-
-const decode = (text: string) =>
-  text
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 
 /** What the refusal page tells the user: the alert's message and the help-desk code. */
 const refusalOf = (page: Hop) => ({
   status: page.status,
-  heading: decode(/<h1>([^<]*)<\/h1>/.exec(page.body)?.[1] ?? ''),
-  message: decode(
+  heading: decodeEntities(/<h1>([^<]*)<\/h1>/.exec(page.body)?.[1] ?? ''),
+  message: decodeEntities(
     /<div class="alert" role="alert"><p>([^<]*)<\/p><\/div>/.exec(page.body)?.[1] ?? '',
   ),
   code: /For your help desk: <code>([^<]*)<\/code>/.exec(page.body)?.[1] ?? '',
 });
 
+/** The token request for a callback's code; the ID token must be there. */
 const exchange = (callback: URL, auth: Authorization) =>
-  oidc.authorizationCodeGrant(config, callback, {
-    pkceCodeVerifier: auth.codeVerifier,
-    expectedState: auth.state,
-    expectedNonce: auth.nonce,
-    idTokenExpected: true,
-  });
+  exchangeCode(config, callback, auth, { idTokenExpected: true });
 
 describe('OpenID Connect sign-in against the Samba AD DC, through the forms', () => {
   it('signs good in without MFA: a verified ID token and userinfo name the user, lower-cased', async () => {
@@ -200,18 +181,16 @@ describe('OpenID Connect sign-in against the Samba AD DC, through the forms', ()
 
   it('asks good, enrolled with TOTP, for a code: a wrong one shows the tries left, the right one signs in', async () => {
     const good = samba.users.good;
-    const { secret } = await stack.enrolments.enrol(stack.tenant, good.upn, {
-      issuer: 'passage',
-      at: new Date(),
-    });
-    try {
+    await withTotpEnrolment(stack, good.upn, async (secret) => {
       const { browser } = recordingBrowser();
       const { auth, after } = await signIn(browser, good.upn, good.password);
       expect(after.status).toBe(200);
       expect(after.body).toContain('Enter your verification code');
       expect(after.body).toContain('<span class="hint" id="code-tries">3 tries left</span>');
 
-      const { page: wrong } = await submitStep(browser, after, 'mfa', { code: wrongCode(secret) });
+      const { page: wrong } = await submitStep(browser, after, 'mfa', {
+        code: wrongTotpCode(secret),
+      });
       expect(wrong.status).toBe(200);
       expect(wrong.body).toContain('That code is not right. Try again.');
       expect(wrong.body).toContain('<span class="hint" id="code-tries">2 tries left</span>');
@@ -226,9 +205,7 @@ describe('OpenID Connect sign-in against the Samba AD DC, through the forms', ()
         sub: good.upn.toLowerCase(),
         preferred_username: good.upn.toLowerCase(),
       });
-    } finally {
-      await stack.enrolments.remove(stack.tenant, good.upn);
-    }
+    });
   });
 
   const FAILURES: readonly {
@@ -238,14 +215,8 @@ describe('OpenID Connect sign-in against the Samba AD DC, through the forms', ()
     /** Wrong TOTP codes to give after the password (the user is enrolled for the journey). */
     readonly wrongCodes?: number;
   }[] = [
-    { journey: 'badpass', user: 'badpass', outcome: 'invalidCredentials' },
-    { journey: 'hours', user: 'hours', outcome: 'logonRestricted' },
-    { journey: 'workstation', user: 'workstation', outcome: 'logonRestricted' },
-    { journey: 'expired', user: 'expired', outcome: 'passwordExpired' },
-    { journey: 'disabled', user: 'disabled', outcome: 'accountDisabled' },
-    { journey: 'accountExpired', user: 'accountExpired', outcome: 'accountExpired' },
-    { journey: 'mustChange', user: 'mustChange', outcome: 'mustChangePassword' },
-    { journey: 'locked', user: 'locked', outcome: 'lockedOut' },
+    // Named after the account here: these journeys leave no screenshots to name.
+    ...SAMBA_PASSWORD_REFUSALS.map(({ user, outcome }) => ({ journey: user, user, outcome })),
     { journey: 'three wrong TOTP codes', user: 'good', outcome: 'mfaFailed', wrongCodes: 3 },
   ];
 
@@ -271,7 +242,7 @@ describe('OpenID Connect sign-in against the Samba AD DC, through the forms', ()
             `id="code-tries">${left} ${left === 1 ? 'try' : 'tries'} left`,
           );
           ({ page } = await submitStep(browser, page, 'mfa', {
-            code: wrongCode(enrolled?.secret ?? ''),
+            code: wrongTotpCode(enrolled?.secret ?? ''),
           }));
         }
 

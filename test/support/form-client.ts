@@ -35,7 +35,8 @@ export interface FormClient {
   readonly follow: (hop: Hop, maxHops?: number) => Promise<Hop>;
 }
 
-const decodeEntities = (text: string): string =>
+/** HTML text with the five entities passage's pages escape (`&quot;`, `&#39;`, …) decoded. */
+export const decodeEntities = (text: string): string =>
   text
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")

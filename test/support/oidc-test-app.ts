@@ -7,6 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { FastifyInstance } from 'fastify';
 import type { ClientMetadata } from 'oidc-provider';
 import * as oidc from 'openid-client';
+import { expect } from 'vitest';
 import { systemClock } from '../../src/actors/ports/clock.js';
 import type { Logger } from '../../src/actors/ports/logger.js';
 import type { SignInFlow } from '../../src/actors/signin/flow-types.js';
@@ -184,6 +185,63 @@ export const waitPastChecking = async (
   }
   return current;
 };
+
+/**
+ * From the authorization request through the user name and password forms to what follows
+ * the password, past the checking page (bounded by `checkingTimeoutMs`): the redirect back to
+ * the application, a refusal, or the verification code form. Each form is expected to be the
+ * one asked for; `signInPage`, the first page, is returned for tests that look at more of it.
+ */
+export const signInThroughForms = async (
+  browser: FormClient,
+  options: {
+    readonly config: oidc.Configuration;
+    readonly redirectUri: string;
+    readonly username: string;
+    readonly password: string;
+    readonly checkingTimeoutMs?: number;
+  },
+): Promise<{ auth: Authorization; signInPage: Hop; after: Hop }> => {
+  const auth = await authorizationFor(options.config, options.redirectUri);
+  const signInPage = await openSignInPage(browser, auth.url);
+  expect(signInPage.status).toBe(200);
+  expect(signInPage.body).toContain('<label for="username">Username</label>');
+  const { page: passwordPage } = await submitStep(browser, signInPage, 'username', {
+    username: options.username,
+  });
+  expect(passwordPage.body).toContain('autocomplete="current-password"');
+  const { page } = await submitStep(browser, passwordPage, 'password', {
+    password: options.password,
+  });
+  const after = await waitPastChecking(browser, page, options.checkingTimeoutMs);
+  return { auth, signInPage, after };
+};
+
+/** The redirect back to the application: a 303 to `redirectUri`; its URL, query included. */
+export const callbackOf = (hop: Hop, redirectUri: string): URL => {
+  expect(hop.status, hop.body).toBe(303);
+  const location = new URL(hop.headers.get('location') ?? '');
+  expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
+  return location;
+};
+
+/**
+ * The token request for the code in `callback`, as a relying party makes it: openid-client
+ * checks the answer against what the authorization request sent (PKCE verifier, state, nonce)
+ * and, with `idTokenExpected`, refuses an answer without an ID token.
+ */
+export const exchangeCode = (
+  config: oidc.Configuration,
+  callback: URL,
+  auth: Authorization,
+  options: { readonly idTokenExpected?: boolean } = {},
+): ReturnType<typeof oidc.authorizationCodeGrant> =>
+  oidc.authorizationCodeGrant(config, callback, {
+    pkceCodeVerifier: auth.codeVerifier,
+    expectedState: auth.state,
+    expectedNonce: auth.nonce,
+    ...(options.idTokenExpected === true ? { idTokenExpected: true } : {}),
+  });
 
 /** Checks an ID token's RS256 signature against the provider's JWKS, by hand. */
 export const verifyIdTokenSignature = async (issuer: string, idToken: string) => {

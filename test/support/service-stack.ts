@@ -96,3 +96,21 @@ export const startServiceStack = async (options: {
     throw error;
   }
 };
+
+/**
+ * Pauses the stack's first agent (SIGSTOP) while `during` runs, so that a sign-in waits for
+ * its answer and the waiting page can be seen; then resumes it, whatever `during` did.
+ */
+export const withAgentPaused = async <T>(
+  stack: Pick<ServiceStack, 'agents'>,
+  during: () => Promise<T>,
+): Promise<T> => {
+  const agent = stack.agents[0];
+  if (agent === undefined) throw new Error('no agent');
+  process.kill(agent.pid, 'SIGSTOP');
+  try {
+    return await during();
+  } finally {
+    process.kill(agent.pid, 'SIGCONT');
+  }
+};

@@ -5,9 +5,19 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../../support/directory-fixtures.js';
 import { totpCodeAt } from '../../../src/infra/mfa/index.js';
+import {
+  BROWSER_STEP_MS,
+  CHROMIUM_LAUNCH_OPTIONS,
+  collectPageErrors,
+} from '../../support/browser-journeys.js';
 import { slapdAgentArgs } from '../../support/directory-args.js';
 import { REPO_ROOT } from '../../support/passage-processes.js';
-import { startServiceStack, type ServiceStack } from '../../support/service-stack.js';
+import {
+  startServiceStack,
+  withAgentPaused,
+  type ServiceStack,
+} from '../../support/service-stack.js';
+import { withTotpEnrolment } from '../../support/totp-enrolment.js';
 
 /**
  * A real browser (Debian's chromium, headless, through playwright-core) signs in to the demo
@@ -18,7 +28,6 @@ import { startServiceStack, type ServiceStack } from '../../support/service-stac
 
 const { slapd } = inject('directories');
 const SCREENSHOTS = join(REPO_ROOT, 'test-artifacts', 'screenshots');
-const STEP_MS = 20_000;
 
 let dir: string;
 let stack: ServiceStack;
@@ -37,31 +46,14 @@ beforeAll(async () => {
     directoryArgs: await slapdAgentArgs(slapd, dir),
     mfa: 'enrolled',
   });
-  // A fresh profile each run; the flags keep chromium from reaching hosts this machine
-  // cannot reach (updates, sync, first-run pages) and let it run as root.
+  // A fresh profile each run, kept for the whole file: the tests share one session.
   context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    ...CHROMIUM_LAUNCH_OPTIONS,
     viewport: { width: 800, height: 700 },
-    timeout: 30_000,
   });
   page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(STEP_MS);
-  page.on('console', (message) => {
-    const text = message.text();
-    if (message.type() === 'error' && !text.startsWith('Failed to load resource')) {
-      browserErrors.push(text);
-    }
-  });
-  page.on('pageerror', (error) => browserErrors.push(error.message));
+  page.setDefaultTimeout(BROWSER_STEP_MS);
+  collectPageErrors(page, browserErrors);
 }, 120_000);
 
 afterAll(async () => {
@@ -77,84 +69,68 @@ const heading = async () => (await page.locator('h1').innerText()).trim();
 
 const focusedId = () => page.locator(':focus').getAttribute('id');
 
-/** Pauses the agent (SIGSTOP) while `during` runs, so the page waits for it; then resumes. */
-const withAgentPaused = async <T>(during: () => Promise<T>): Promise<T> => {
-  const agent = stack.agents[0];
-  if (agent === undefined) throw new Error('no agent');
-  process.kill(agent.pid, 'SIGSTOP');
-  try {
-    return await during();
-  } finally {
-    process.kill(agent.pid, 'SIGCONT');
-  }
-};
-
 describe('signing in with a browser', () => {
   it('goes from the demo application through every page and back, signed in', async () => {
     const good = slapd.users.good;
-    const { secret } = await stack.enrolments.enrol(stack.tenant, good.uid, {
-      issuer: 'passage',
-      at: new Date(),
-    });
+    await withTotpEnrolment(stack, good.uid, async (secret) => {
+      await page.goto(`${stack.baseUrl}/`);
+      await shot('01-demo-application');
+      await page.getByRole('button', { name: 'Sign in to the demo application' }).click();
 
-    await page.goto(`${stack.baseUrl}/`);
-    await shot('01-demo-application');
-    await page.getByRole('button', { name: 'Sign in to the demo application' }).click();
+      await page.waitForURL(/\/interaction\//);
+      expect(await heading()).toBe('Sign in');
+      expect(await focusedId()).toBe('username');
+      await shot('02-username');
 
-    await page.waitForURL(/\/interaction\//);
-    expect(await heading()).toBe('Sign in');
-    expect(await focusedId()).toBe('username');
-    await shot('02-username');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.locator('#username-error').waitFor();
+      expect(await page.locator('#username').getAttribute('aria-invalid')).toBe('true');
+      await shot('03-username-missing');
 
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.locator('#username-error').waitFor();
-    expect(await page.locator('#username').getAttribute('aria-invalid')).toBe('true');
-    await shot('03-username-missing');
+      await page.getByLabel('Username').fill(slapd.users.badpass.uid);
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByLabel('Password').waitFor();
+      expect(await heading()).toBe('Enter your password');
+      await shot('04-password');
 
-    await page.getByLabel('Username').fill(slapd.users.badpass.uid);
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByLabel('Password').waitFor();
-    expect(await heading()).toBe('Enter your password');
-    await shot('04-password');
+      await page.getByLabel('Password').fill(slapd.users.badpass.attemptPassword);
+      await withAgentPaused(stack, async () => {
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('status').waitFor();
+        expect(await heading()).toBe('Checking your password…');
+        await shot('05-checking');
+      });
+      // The page's own script (long poll, then reload) moves it on: no click, no refresh here.
+      await page.getByRole('alert').waitFor();
+      expect(await page.getByRole('alert').innerText()).toContain(
+        'Your username or password is incorrect.',
+      );
+      await shot('06-refused');
 
-    await page.getByLabel('Password').fill(slapd.users.badpass.attemptPassword);
-    await withAgentPaused(async () => {
+      await page.getByRole('link', { name: 'Try again' }).click();
+      await page.getByLabel('Username').fill(good.uid);
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByLabel('Password').fill(good.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('status').waitFor();
-      expect(await heading()).toBe('Checking your password…');
-      await shot('05-checking');
+
+      await page.getByLabel('Verification code').waitFor();
+      expect(await heading()).toBe('Enter your verification code');
+      await shot('07-verification-code');
+      const right = totpCodeAt(secret, new Date());
+      await page.getByLabel('Verification code').fill(right === '000000' ? '111111' : '000000');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.locator('#code-error').waitFor();
+      expect(await page.locator('#code-tries').innerText()).toBe('2 tries left');
+      await shot('08-verification-code-wrong');
+
+      await page.getByLabel('Verification code').fill(totpCodeAt(secret, new Date()));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.waitForURL(/\/demo\/callback\?/);
+      expect(await heading()).toBe(`Signed in as ${good.uid.toLowerCase()}`);
+      await shot('09-signed-in');
+
+      expect(browserErrors).toEqual([]);
     });
-    // The page's own script (long poll, then reload) moves it on: no click, no refresh here.
-    await page.getByRole('alert').waitFor();
-    expect(await page.getByRole('alert').innerText()).toContain(
-      'Your username or password is incorrect.',
-    );
-    await shot('06-refused');
-
-    await page.getByRole('link', { name: 'Try again' }).click();
-    await page.getByLabel('Username').fill(good.uid);
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByLabel('Password').fill(good.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-
-    await page.getByLabel('Verification code').waitFor();
-    expect(await heading()).toBe('Enter your verification code');
-    await shot('07-verification-code');
-    const right = totpCodeAt(secret, new Date());
-    await page.getByLabel('Verification code').fill(right === '000000' ? '111111' : '000000');
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await page.locator('#code-error').waitFor();
-    expect(await page.locator('#code-tries').innerText()).toBe('2 tries left');
-    await shot('08-verification-code-wrong');
-
-    await page.getByLabel('Verification code').fill(totpCodeAt(secret, new Date()));
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await page.waitForURL(/\/demo\/callback\?/);
-    expect(await heading()).toBe(`Signed in as ${good.uid.toLowerCase()}`);
-    await shot('09-signed-in');
-
-    expect(browserErrors).toEqual([]);
-    await stack.enrolments.remove(stack.tenant, good.uid);
   });
 
   it('signs in again at once while the session lasts (single sign-on)', async () => {

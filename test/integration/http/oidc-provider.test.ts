@@ -1,22 +1,24 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as oidc from 'openid-client';
+import type { Configuration } from 'openid-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../../support/directory-fixtures.js';
 import { DEMO_CLIENT_ID } from '../../../src/infra/http/oidc/oidc-clients.js';
 import { totpCodeAt } from '../../../src/infra/mfa/index.js';
 import { slapdAgentArgs } from '../../support/directory-args.js';
-import { createFormClient, formAction, linkHref, type Hop } from '../../support/form-client.js';
+import { createFormClient, formAction, linkHref } from '../../support/form-client.js';
 import {
-  authorizationFor,
+  callbackOf,
   discoverAs,
-  openSignInPage,
+  exchangeCode,
+  signInThroughForms,
   submitStep,
   verifyIdTokenSignature,
   waitPastChecking,
 } from '../../support/oidc-test-app.js';
 import { startServiceStack, type ServiceStack } from '../../support/service-stack.js';
+import { withTotpEnrolment } from '../../support/totp-enrolment.js';
 
 /**
  * The OpenID Connect provider as `passage serve` runs it, over real processes: nats-server,
@@ -54,27 +56,19 @@ afterAll(async () => {
 
 /** Through the pages to the answer of the directory: the redirect or the page after it. */
 const signIn = async (
-  config: oidc.Configuration,
+  config: Configuration,
   redirectUri: string,
   username: string,
   password: string,
 ) => {
   const browser = createFormClient(stack.baseUrl, { stopAt: [redirectUri] });
-  const auth = await authorizationFor(config, redirectUri);
-  const first = await openSignInPage(browser, auth.url);
-  expect(first.status).toBe(200);
-  expect(first.body).toContain('<label for="username">Username</label>');
-  const { page: passwordPage } = await submitStep(browser, first, 'username', { username });
-  expect(passwordPage.body).toContain('autocomplete="current-password"');
-  const { page } = await submitStep(browser, passwordPage, 'password', { password });
-  return { browser, auth, after: await waitPastChecking(browser, page) };
-};
-
-const callbackOf = (hop: Hop, redirectUri: string): URL => {
-  expect(hop.status).toBe(303);
-  const location = new URL(hop.headers.get('location') ?? '');
-  expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
-  return location;
+  const { auth, after } = await signInThroughForms(browser, {
+    config,
+    redirectUri,
+    username,
+    password,
+  });
+  return { browser, auth, after };
 };
 
 describe('the OpenID Connect provider of passage serve', () => {
@@ -91,12 +85,7 @@ describe('the OpenID Connect provider of passage serve', () => {
       good.password,
     );
     const callback = callbackOf(after, redirectUri);
-    const tokens = await oidc.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: auth.codeVerifier,
-      expectedState: auth.state,
-      expectedNonce: auth.nonce,
-      idTokenExpected: true,
-    });
+    const tokens = await exchangeCode(config, callback, auth, { idTokenExpected: true });
     expect(tokens.claims()).toMatchObject({
       iss: issuer,
       aud: DEMO_CLIENT_ID,
@@ -112,11 +101,7 @@ describe('the OpenID Connect provider of passage serve', () => {
     const redirectUri = PORTAL.redirect_uris[0] ?? '';
     const good = slapd.users.good;
     const { auth, after } = await signIn(config, redirectUri, good.uid, good.password);
-    const tokens = await oidc.authorizationCodeGrant(config, callbackOf(after, redirectUri), {
-      pkceCodeVerifier: auth.codeVerifier,
-      expectedState: auth.state,
-      expectedNonce: auth.nonce,
-    });
+    const tokens = await exchangeCode(config, callbackOf(after, redirectUri), auth);
     expect(tokens.claims()).toMatchObject({ aud: PORTAL.client_id, sub: good.uid.toLowerCase() });
   });
 
@@ -155,11 +140,7 @@ describe('the OpenID Connect provider of passage serve', () => {
 
   it('asks an enrolled user for a TOTP code before the code is issued', async () => {
     const good = slapd.users.good;
-    const { secret } = await stack.enrolments.enrol(stack.tenant, good.uid, {
-      issuer: 'passage',
-      at: new Date(),
-    });
-    try {
+    await withTotpEnrolment(stack, good.uid, async (secret) => {
       const config = await discoverAs(issuer, DEMO_CLIENT_ID);
       const redirectUri = `${stack.baseUrl}/demo/callback`;
       const { browser, auth, after } = await signIn(config, redirectUri, good.uid, good.password);
@@ -167,15 +148,9 @@ describe('the OpenID Connect provider of passage serve', () => {
       const { page } = await submitStep(browser, after, 'mfa', {
         code: totpCodeAt(secret, new Date()),
       });
-      const tokens = await oidc.authorizationCodeGrant(config, callbackOf(page, redirectUri), {
-        pkceCodeVerifier: auth.codeVerifier,
-        expectedState: auth.state,
-        expectedNonce: auth.nonce,
-      });
+      const tokens = await exchangeCode(config, callbackOf(page, redirectUri), auth);
       expect(tokens.claims()?.sub).toBe(good.uid.toLowerCase());
-    } finally {
-      await stack.enrolments.remove(stack.tenant, good.uid);
-    }
+    });
   });
 
   it('logged no password of this file', () => {
