@@ -1,11 +1,10 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { AgentKeys } from './agent-keys.js';
 import { keyFileContent, keysFromContent } from './key-file-format.js';
 import { decodeUtf8, readySodium } from './sodium.js';
+import { writePrivateFile } from '../files/private-file.js';
 
 /**
  * The agent's key file: the only place private keys are written. JSON with base64 keys,
@@ -35,27 +34,11 @@ const fail = (code: KeyFileErrorCode, path: string, message: string): Either<Key
 const MAX_KEY_FILE_BYTES = 16 * 1024;
 /** Group and other permission bits: a key file has none. */
 const GROUP_OR_OTHER = 0o077;
-const KEY_FILE_MODE = 0o600;
 
 const errnoOf = (error: unknown): string | undefined =>
   error instanceof Error && 'code' in error && typeof error.code === 'string'
     ? error.code
     : undefined;
-
-const syncDirectory = async (dir: string): Promise<void> => {
-  // Makes the rename or link itself durable; a platform that cannot fsync a directory
-  // still has the file, so a failure here is not worth refusing the write for.
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // best effort, see above
-  }
-};
 
 export interface WriteKeyFileOptions {
   /** Replace an existing file (after a rotation). Without it an existing file is kept. */
@@ -75,44 +58,19 @@ export const writeAgentKeyFile = async (
 ): Promise<Either<KeyFileError, void>> => {
   const s = await readySodium();
   const bytes = Buffer.from(`${JSON.stringify(keyFileContent(s, keys), null, 2)}\n`, 'utf8');
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  let tempExists = false;
   try {
-    // 'wx': created here, never an existing file someone else prepared for us.
-    const handle = await open(temp, 'wx', KEY_FILE_MODE);
-    tempExists = true;
-    try {
-      // The umask can only take bits away; chmod makes the mode exactly 0600 regardless.
-      await handle.chmod(KEY_FILE_MODE);
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (options.overwrite === true) {
-      await rename(temp, path);
-      tempExists = false;
-    } else {
-      try {
-        await link(temp, path);
-      } catch (error) {
-        if (errnoOf(error) === 'EEXIST') {
-          return fail('KEY_FILE_EXISTS', path, `${path} exists; pass overwrite to replace it`);
-        }
-        throw error;
-      }
-    }
-    await syncDirectory(dirname(path));
-    return right(undefined);
+    const written = await writePrivateFile(path, bytes, {
+      overwrite: options.overwrite === true,
+    });
+    return written === 'exists'
+      ? fail('KEY_FILE_EXISTS', path, `${path} exists; pass overwrite to replace it`)
+      : right(undefined);
   } catch (error) {
     return fail(
       'KEY_FILE_UNWRITABLE',
       path,
       `cannot write ${path}: ${errnoOf(error) ?? String(error)}`,
     );
-  } finally {
-    bytes.fill(0);
-    if (tempExists) await unlink(temp).catch(() => undefined);
   }
 };
 

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { chmod, mkdir, open, stat } from 'node:fs/promises';
+import { writePrivateFile } from '../../files/private-file.js';
 import { errnoOf, OidcSetupError } from './oidc-errors.js';
 
 /**
@@ -10,7 +9,6 @@ import { errnoOf, OidcSetupError } from './oidc-errors.js';
  * read them, as ssh refuses a private key file.
  */
 
-const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 /** Group and other permission bits: a secret file has none. */
 const GROUP_OR_OTHER = 0o077;
@@ -51,21 +49,6 @@ export const ensurePrivateDirectory = async (dir: string): Promise<boolean> => {
 export const isDirectoryShared = async (dir: string): Promise<boolean> =>
   ((await stat(dir)).mode & GROUP_OR_OTHER) !== 0;
 
-const syncDirectory = async (dir: string): Promise<void> => {
-  // Makes the rename or link itself durable; a platform that cannot fsync a directory still
-  // has the file, so a failure here is not worth refusing the write for.
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // best effort, see above
-  }
-};
-
 /** Whether `writeSecretJson` made the file, or found one there already (and left it). */
 export type WriteOutcome = 'written' | 'exists';
 
@@ -80,40 +63,13 @@ export const writeSecretJson = async (
   options: { readonly overwrite: boolean },
 ): Promise<WriteOutcome> => {
   const bytes = Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  let tempExists = false;
   try {
-    // 'wx': created here, never an existing file someone else prepared for us.
-    const handle = await open(temp, 'wx', FILE_MODE);
-    tempExists = true;
-    try {
-      await handle.chmod(FILE_MODE);
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (options.overwrite) {
-      await rename(temp, path);
-      tempExists = false;
-    } else {
-      try {
-        await link(temp, path);
-      } catch (error) {
-        if (errnoOf(error) === 'EEXIST') return 'exists';
-        throw error;
-      }
-    }
-    await syncDirectory(dirname(path));
-    return 'written';
+    return await writePrivateFile(path, bytes, options);
   } catch (error) {
     throw new OidcSetupError(
       'OIDC_KEYS_UNWRITABLE',
       `cannot write ${path}: ${errnoOf(error) ?? String(error)}`,
     );
-  } finally {
-    bytes.fill(0);
-    if (tempExists) await unlink(temp).catch(() => undefined);
   }
 };
 
