@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Directory } from '../../../src/actors/ports/directory.js';
 import { createLdapDirectory } from '../../../src/infra/directory/index.js';
-import { addressOf, directories, slapdConfig } from './directory-configs.js';
+import { addressOf, directories, FAST, slapdConfig } from './directory-configs.js';
 import { startTcpRelay, type TcpRelay } from './tcp-relay.js';
 
 const { slapd } = directories();
@@ -16,7 +16,7 @@ const POOL_SIZE = 2;
 beforeEach(async () => {
   relay = await startTcpRelay(addressOf(slapd.ldapsUrl));
   directory = createLdapDirectory(
-    slapdConfig({ urls: [`ldaps://127.0.0.1:${relay.port}`], poolSize: POOL_SIZE }),
+    slapdConfig({ urls: [`ldaps://127.0.0.1:${relay.port}`], poolSize: POOL_SIZE, ...FAST }),
   );
 });
 afterEach(async () => {

@@ -2,8 +2,15 @@ import { inject } from 'vitest';
 import type { LdapDirectoryConfig } from '../../../src/infra/directory/index.js';
 import type { DirectoryFixtures } from '../../support/directory-fixtures.js';
 
-/** Short time-outs: every test that waits for one is bounded by these. */
+/** Short time-outs: every test that waits for one is bounded by these, and passes them. */
 export const FAST = { connectTimeoutMs: 1_000, operationTimeoutMs: 1_000 } as const;
+
+/**
+ * The default for tests about answers, not time-outs: the Samba DC runs single-process and
+ * shares two cores with browsers and services during a full run, so a 1 s limit would turn
+ * a slow bind into `directoryUnavailable` (it did, once).
+ */
+export const PATIENT = { connectTimeoutMs: 10_000, operationTimeoutMs: 10_000 } as const;
 
 /** The run's Samba AD DC and slapd (test/support/directory-fixtures.ts). */
 export const directories = (): DirectoryFixtures => inject('directories');
@@ -14,7 +21,7 @@ export const addressOf = (url: string): { host: string; port: number; label: str
   return { host: hostname, port: Number(port), label: `${hostname}:${port}` };
 };
 
-/** slapd over LDAPS, searching with its service account, with short time-outs. */
+/** slapd over LDAPS, searching with its service account. */
 export const slapdConfig = (overrides: Partial<LdapDirectoryConfig> = {}): LdapDirectoryConfig => {
   const { slapd } = directories();
   return {
@@ -24,7 +31,7 @@ export const slapdConfig = (overrides: Partial<LdapDirectoryConfig> = {}): LdapD
     baseDn: slapd.baseDn,
     bindDn: slapd.bindDn,
     bindPassword: slapd.bindPassword,
-    ...FAST,
+    ...PATIENT,
     ...overrides,
   };
 };
@@ -37,7 +44,7 @@ export const sambaConfig = (overrides: Partial<LdapDirectoryConfig> = {}): LdapD
     dialect: 'ad',
     caFile: samba.caFile,
     baseDn: samba.baseDn,
-    ...FAST,
+    ...PATIENT,
     ...overrides,
   };
 };

@@ -32,7 +32,7 @@ afterAll(async () => {
 
 /** Validates the good user once with a directory made for `urls`, then closes it. */
 const validateOnce = async (urls: string[], extra: { allowPlainLdap?: boolean } = {}) => {
-  const directory = createLdapDirectory(slapdConfig({ urls, ...extra }));
+  const directory = createLdapDirectory(slapdConfig({ urls, ...FAST, ...extra }));
   try {
     const started = performance.now();
     const answer = await directory.validate(good.uid, good.attemptPassword);
@@ -109,7 +109,7 @@ describe('failover between servers', () => {
     const relay = await startTcpRelay(real);
     try {
       const directory = createLdapDirectory(
-        slapdConfig({ urls: [slapd.ldapsUrl, `ldaps://127.0.0.1:${relay.port}`] }),
+        slapdConfig({ urls: [slapd.ldapsUrl, `ldaps://127.0.0.1:${relay.port}`], ...FAST }),
       );
       const answer = await directory.validate(good.uid, `${good.attemptPassword}-wrong`);
       await directory.close();
@@ -122,7 +122,7 @@ describe('failover between servers', () => {
 
   it('asks a server that just failed last, while it stays down', async () => {
     const directory = createLdapDirectory(
-      slapdConfig({ urls: [`ldaps://127.0.0.1:${silent.port}`, slapd.ldapsUrl] }),
+      slapdConfig({ urls: [`ldaps://127.0.0.1:${silent.port}`, slapd.ldapsUrl], ...FAST }),
     );
     try {
       const first = performance.now();
