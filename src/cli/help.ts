@@ -65,8 +65,13 @@ Commands:
   replay <attemptId> [--nats URL] [--tenant T] [--json]
                      Verify an attempt's records (hash chain, recomputed states) and print
                      its timeline. Exit 0 when it verifies, 1 at the first divergence.
+  paths [--json] [--strategy transitions|shortest|simple]
+                     Print the model-based paths of the sign-in machine: each step an event
+                     (with an example payload in --json) and the state expected after it,
+                     and the coverage of the machine by these paths. For testers; the same
+                     paths are exported by the package as passage/testing.
   help               Print this help.
   version            Print passage's version.
 
-Coming next (see the issues): audit, paths, bench.
+Coming next (see the issues): audit, bench.
 `;

@@ -1,6 +1,7 @@
 import { runHostCommand, runServeCommand } from './commands/serve-cli.js';
 import { runMachine } from './commands/machine.js';
 import { runMfaCommand } from './commands/mfa.js';
+import { runPathsCommand } from './commands/paths.js';
 import { runUp } from './commands/up.js';
 import { openJetStreamStore, runReplayCommand } from './commands/replay.js';
 import { HELP } from './help.js';
@@ -54,6 +55,8 @@ export const runCli = async (
       return runMfaCommand(rest, io, { env: context.env ?? {} });
     case 'token':
       return runTokenCommand(rest, io, context.env ?? {});
+    case 'paths':
+      return runPathsCommand(rest, io);
     case 'replay':
       return runReplayCommand(rest, io, openJetStreamStore);
     default:

@@ -12,7 +12,6 @@ import { fromFlagOrEnv } from '../env-options.js';
 import { refuse, type CliIo } from '../io.js';
 import { parseOptions } from '../parse-options.js';
 import { runHost } from './host.js';
-import { runServe } from './serve.js';
 
 type Env = NodeJS.ProcessEnv;
 interface Context {
@@ -166,6 +165,9 @@ export const runServeCommand = async (args: readonly string[], io: CliIo, contex
     );
   }
   const oidcClientsFile = fromFlagOrEnv(values['oidc-clients'], env, 'PASSAGE_OIDC_CLIENTS');
+  // Loaded only here: the HTTP stack (oidc-provider prints a warning on Node 20 when it is
+  // loaded) is not every command's business.
+  const { runServe } = await import('./serve.js');
   return runServe(io, {
     ...settings,
     httpHost,

@@ -106,3 +106,36 @@ describe('passage serve and host (arguments)', () => {
     expect(err).toContain('[USAGE_ERROR]');
   });
 });
+
+describe('passage paths', () => {
+  it('prints every path of the default strategy, step by step, with the coverage', async () => {
+    const { code, out } = await run('paths');
+    expect(code).toBe(EXIT_OK);
+    expect(out).toMatch(/^24 paths \(transitions\)/);
+    expect(out).toContain('transitions 24/24 (100%)');
+    expect(out).toMatch(/SignInStarted\s+→ awaitingUsername/);
+    expect(out).toMatch(/SignInTimedOut\s+→ done \(timedOut\)/);
+  });
+
+  it('prints JSON with example payloads and expected states', async () => {
+    const { code, out } = await run('paths', '--json', '--strategy', 'shortest');
+    expect(code).toBe(EXIT_OK);
+    const parsed = JSON.parse(out) as {
+      strategy: string;
+      coverage: { states: { covered: number; total: number } };
+      paths: Array<{ steps: Array<{ event: { type: string; at: string }; state: string }> }>;
+    };
+    expect(parsed.strategy).toBe('shortest');
+    expect(parsed.coverage.states).toMatchObject({ covered: 7, total: 7 });
+    const first = parsed.paths[0]?.steps[0];
+    expect(first?.event.type).toBe('SignInStarted');
+    expect(first?.event.at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(first?.state).toBe('awaitingUsername');
+  });
+
+  it('refuses an unknown strategy', async () => {
+    const { code, err } = await run('paths', '--strategy', 'random');
+    expect(code).toBe(EXIT_USAGE);
+    expect(err).toContain('--strategy is one of shortest, simple, transitions');
+  });
+});
