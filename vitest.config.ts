@@ -24,6 +24,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      // Only when asked (`npm run record:histories`): it writes the fixture histories of a
+      // newly released machine version, which `npm test` then replays for ever after.
+      ...(process.env['PASSAGE_RECORD_HISTORIES'] === '1'
+        ? [
+            {
+              test: {
+                name: 'record-histories',
+                include: ['test/fixtures/histories/record-histories.ts'],
+              },
+            },
+          ]
+        : []),
       {
         test: {
           name: 'e2e',
