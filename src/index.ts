@@ -19,11 +19,34 @@ export {
   type Instant,
 } from './domain/shared/wire-primitives.js';
 
-export { SIGNIN_MACHINE_VERSION, type SignInMachineVersion } from './domain/signin/version.js';
+export {
+  SIGNIN_MACHINE_VERSION,
+  RELEASED_MACHINE_VERSIONS,
+  isReleasedMachineVersion,
+  type SignInMachineVersion,
+  type ReleasedMachineVersion,
+} from './domain/signin/version.js';
+export {
+  RELEASED_MACHINES,
+  releasedMachine,
+  type ReleasedMachine,
+  type VersionedSignInState,
+} from './domain/signin/released-machines.js';
+export {
+  upcastToCurrent,
+  upcastTo,
+  upcastV1ToV2,
+  type RecordedSignInEvent,
+} from './domain/signin/upcast.js';
+export {
+  SignInEventV1Schema,
+  SignInSucceededV1Schema,
+  type SignInEventV1,
+} from './domain/signin/released/v1-events.js';
+export { signInMachineV1, type SignInMachineV1 } from './domain/signin/released/v1-machine.js';
 export {
   signInMachine,
-  signInMachineV1,
-  signInMachines,
+  signInMachineV2,
   SIGNIN_STATES,
   type SignInMachine,
   type SignInStateName,
@@ -35,6 +58,10 @@ export {
   ANSWER_REJECTION_REASONS,
   ClientSchema,
   UsernameSchema,
+  AuthenticationMethodsSchema,
+  AUTHENTICATION_METHODS,
+  type AuthenticationMethod,
+  type AuthenticationMethods,
   MachineVersionSchema,
   decodeSignInEvent,
   type Client,

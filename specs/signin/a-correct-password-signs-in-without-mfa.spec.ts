@@ -21,8 +21,8 @@ describe('a correct password signs in when no MFA is required', () => {
           type: 'SignInSucceeded',
           eventId: 'c5-0',
           at: at(13),
-          machineVersion: 1,
-          mfa: false,
+          machineVersion: 2,
+          methods: ['pwd'],
         },
       ])
       .andState((state) => {
@@ -47,7 +47,13 @@ describe('a correct password signs in when no MFA is required', () => {
       .given(history)
       .when(evaluateAnswer())
       .then([
-        { type: 'SignInSucceeded', eventId: 'c5-0', at: at(13), machineVersion: 1, mfa: false },
+        {
+          type: 'SignInSucceeded',
+          eventId: 'c5-0',
+          at: at(13),
+          machineVersion: 2,
+          methods: ['pwd'],
+        },
       ]);
   });
 });

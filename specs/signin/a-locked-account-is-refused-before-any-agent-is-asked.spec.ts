@@ -27,7 +27,7 @@ describe('a locked account is refused before any agent is asked', () => {
           type: 'SignInFailed',
           eventId: 'c3-0',
           at: at(10),
-          machineVersion: 1,
+          machineVersion: 2,
           outcome: 'lockedOut',
         },
       ])
@@ -49,7 +49,7 @@ describe('a locked account is refused before any agent is asked', () => {
           type: 'SignInFailed',
           eventId: 'c3-0',
           at: at(10),
-          machineVersion: 1,
+          machineVersion: 2,
           outcome: 'lockedOut',
         },
       ]);

@@ -34,7 +34,7 @@ describe('a password is taken only after a username', () => {
           type: 'UsernameSubmitted',
           eventId: 'c2-0',
           at: at(5),
-          machineVersion: 1,
+          machineVersion: 2,
           username: USERNAME,
           // 5 s (the username's time) + 120 s (passwordSeconds)
           deadline: at(125),

@@ -26,7 +26,7 @@ describe('cancelling ends a waiting attempt as cancelled', () => {
         .given(historyUntil(waiting))
         .when(cancel({ by: 'user' }))
         .then([
-          { type: 'SignInCancelled', eventId: 'c8-0', at: at(20), machineVersion: 1, by: 'user' },
+          { type: 'SignInCancelled', eventId: 'c8-0', at: at(20), machineVersion: 2, by: 'user' },
         ])
         .andState((state) => {
           expect(stateNameOf(state)).toBe('done');
@@ -46,7 +46,7 @@ describe('cancelling ends a waiting attempt as cancelled', () => {
           type: 'SignInCancelled',
           eventId: 'c8-0',
           at: at(20),
-          machineVersion: 1,
+          machineVersion: 2,
           by: 'application',
         },
       ]);
@@ -57,7 +57,7 @@ describe('cancelling ends a waiting attempt as cancelled', () => {
       .given(historyUntil('mfa'))
       .when(cancel({ by: 'operator' }))
       .then([
-        { type: 'SignInCancelled', eventId: 'c8-0', at: at(20), machineVersion: 1, by: 'operator' },
+        { type: 'SignInCancelled', eventId: 'c8-0', at: at(20), machineVersion: 2, by: 'operator' },
       ]);
   });
 

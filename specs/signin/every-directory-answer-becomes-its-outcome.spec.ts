@@ -63,7 +63,7 @@ describe('every directory answer becomes its outcome', () => {
             type: 'AgentAnswered',
             eventId: 'c4-0',
             at: at(12),
-            machineVersion: 1,
+            machineVersion: 2,
             requestId: REQUEST,
             agentId: AGENT,
             result,
@@ -77,7 +77,7 @@ describe('every directory answer becomes its outcome', () => {
       spec
         .given(historyUntil('validated', { result }))
         .when(evaluateAnswer({ locked: false, mfa: false }))
-        .then([{ type: 'SignInFailed', eventId: 'c5-0', at: at(13), machineVersion: 1, outcome }])
+        .then([{ type: 'SignInFailed', eventId: 'c5-0', at: at(13), machineVersion: 2, outcome }])
         .andState((state) => {
           expect(stateNameOf(state)).toBe('done');
           expect(state.context.outcome).toBe(outcome);
@@ -90,7 +90,7 @@ describe('every directory answer becomes its outcome', () => {
       spec
         .given(historyUntil('validated', { result }))
         .when(evaluateAnswer({ locked: false, mfa: true }))
-        .then([{ type: 'SignInFailed', eventId: 'c5-0', at: at(13), machineVersion: 1, outcome }]);
+        .then([{ type: 'SignInFailed', eventId: 'c5-0', at: at(13), machineVersion: 2, outcome }]);
     });
   }
 });

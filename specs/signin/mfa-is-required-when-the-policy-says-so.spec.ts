@@ -21,7 +21,7 @@ describe('MFA is required when the policy says so, and a right code signs in', (
           type: 'MfaRequired',
           eventId: 'c5-0',
           at: at(13),
-          machineVersion: 1,
+          machineVersion: 2,
           methods: ['totp'],
           tries: 3,
           // 13 s (the evaluation's time) + 180 s (mfaSeconds)
@@ -45,7 +45,7 @@ describe('MFA is required when the policy says so, and a right code signs in', (
           type: 'MfaRequired',
           eventId: 'c5-0',
           at: at(13),
-          machineVersion: 1,
+          machineVersion: 2,
           methods: ['totp'],
           tries: 5,
           deadline: at(193),
@@ -62,8 +62,8 @@ describe('MFA is required when the policy says so, and a right code signs in', (
           type: 'SignInSucceeded',
           eventId: 'c6-0',
           at: at(30),
-          machineVersion: 1,
-          mfa: true,
+          machineVersion: 2,
+          methods: ['pwd', 'otp'],
         },
       ])
       .andState((state) => {

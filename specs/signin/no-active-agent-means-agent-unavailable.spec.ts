@@ -21,7 +21,7 @@ describe('with no active agent, the attempt ends as agentUnavailable', () => {
           type: 'SignInFailed',
           eventId: 'c3-0',
           at: at(10),
-          machineVersion: 1,
+          machineVersion: 2,
           outcome: 'agentUnavailable',
         },
       ])

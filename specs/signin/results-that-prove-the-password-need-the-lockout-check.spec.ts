@@ -19,8 +19,8 @@ const signedIn: SignInEvent = {
   type: 'SignInSucceeded',
   eventId: 'c5-0',
   at: at(13),
-  machineVersion: 1,
-  mfa: false,
+  machineVersion: 2,
+  methods: ['pwd'],
 };
 
 /** ...and when it ends the attempt with `outcome`. */
@@ -28,7 +28,7 @@ const failedAs = (outcome: SignInEventOf<'SignInFailed'>['outcome']): SignInEven
   type: 'SignInFailed',
   eventId: 'c5-0',
   at: at(13),
-  machineVersion: 1,
+  machineVersion: 2,
   outcome,
 });
 
@@ -54,7 +54,7 @@ describe('results that prove the password was right are shown only if the lockou
             type: 'SignInFailed',
             eventId: 'c5-0',
             at: at(13),
-            machineVersion: 1,
+            machineVersion: 2,
             outcome: 'lockedOut',
           },
         ])

@@ -90,7 +90,7 @@ describe('a stale time-out decides nothing', () => {
           type: 'SignInTimedOut',
           eventId: 'c7-0',
           at: at(40),
-          machineVersion: 1,
+          machineVersion: 2,
           deadline: DEADLINES.queued,
           outcome: 'agentUnavailable',
         },

@@ -46,7 +46,7 @@ describe('the password is queued for every active agent, and never recorded', ()
           type: 'PasswordQueued',
           eventId: 'c3-0',
           at: at(10),
-          machineVersion: 1,
+          machineVersion: 2,
           requestId: REQUEST,
           agentIds: [AGENT, SECOND_AGENT],
           // 10 s (the password's time) + 20 s (agentSeconds)
@@ -73,7 +73,7 @@ describe('the password is queued for every active agent, and never recorded', ()
           type: 'PasswordQueued',
           eventId: 'c3-0',
           at: at(10),
-          machineVersion: 1,
+          machineVersion: 2,
           requestId: REQUEST,
           agentIds: [SECOND_AGENT, AGENT],
           deadline: at(30),

@@ -17,7 +17,7 @@ const timedOut = (deadline: string, outcome: 'timedOut' | 'agentUnavailable'): S
   type: 'SignInTimedOut',
   eventId: 'c7-0',
   at: deadline,
-  machineVersion: 1,
+  machineVersion: 2,
   deadline,
   outcome,
 });
@@ -74,7 +74,7 @@ describe('time-outs end waiting attempts', () => {
           type: 'SignInTimedOut',
           eventId: 'c7-0',
           at: at(45),
-          machineVersion: 1,
+          machineVersion: 2,
           deadline: at(30),
           outcome: 'agentUnavailable',
         },

@@ -30,7 +30,7 @@ describe('wrong MFA codes are limited', () => {
           type: 'MfaCodeRejected',
           eventId: 'c6-0',
           at: at(30),
-          machineVersion: 1,
+          machineVersion: 2,
           triesLeft: 2,
         },
       ])
@@ -47,7 +47,7 @@ describe('wrong MFA codes are limited', () => {
       .given(afterWrongCodes(1))
       .when(submitMfaResult(false, { commandId: 'c7', at: at(40) }))
       .then([
-        { type: 'MfaCodeRejected', eventId: 'c7-0', at: at(40), machineVersion: 1, triesLeft: 1 },
+        { type: 'MfaCodeRejected', eventId: 'c7-0', at: at(40), machineVersion: 2, triesLeft: 1 },
       ])
       .andState((state) => expect(stateNameOf(state)).toBe('mfa'));
   });
@@ -61,7 +61,7 @@ describe('wrong MFA codes are limited', () => {
           type: 'SignInFailed',
           eventId: 'c7-0',
           at: at(40),
-          machineVersion: 1,
+          machineVersion: 2,
           outcome: 'mfaFailed',
         },
       ])
@@ -77,7 +77,13 @@ describe('wrong MFA codes are limited', () => {
       .given(afterWrongCodes(2))
       .when(submitMfaResult(true, { commandId: 'c7', at: at(40) }))
       .then([
-        { type: 'SignInSucceeded', eventId: 'c7-0', at: at(40), machineVersion: 1, mfa: true },
+        {
+          type: 'SignInSucceeded',
+          eventId: 'c7-0',
+          at: at(40),
+          machineVersion: 2,
+          methods: ['pwd', 'otp'],
+        },
       ]);
   });
 
@@ -90,7 +96,7 @@ describe('wrong MFA codes are limited', () => {
           type: 'SignInFailed',
           eventId: 'c6-0',
           at: at(30),
-          machineVersion: 1,
+          machineVersion: 2,
           outcome: 'mfaFailed',
         },
       ]);

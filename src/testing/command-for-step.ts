@@ -58,7 +58,7 @@ export const commandForStep = (
     case 'MfaCodeRejected':
       return { type: 'submitMfaResult', ...base, valid: false };
     case 'SignInSucceeded':
-      return event.mfa
+      return (event.methods as readonly string[]).includes('otp')
         ? { type: 'submitMfaResult', ...base, valid: true }
         : { type: 'evaluateAnswer', ...base, accountLocked: false, mfaRequired: false };
     case 'SignInFailed':

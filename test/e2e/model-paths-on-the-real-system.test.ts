@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/actors/ports/logger.js';
 import type { MfaAdmin, MfaEnrolments } from '../../src/actors/ports/mfa.js';
 import { decodeRecord } from '../../src/actors/records/sign-in-record.js';
 import type { SignInStateName } from '../../src/domain/signin/machine.js';
+import { upcastToCurrent } from '../../src/domain/signin/upcast.js';
 import type { SignInRecord } from '../../src/domain/wire/service-messages.js';
 import { createTokenIssuer } from '../../src/infra/agents/registration-tokens.js';
 import { generateAgentKeys } from '../../src/infra/crypto/agent-keys.js';
@@ -355,7 +356,11 @@ describe('the model-based paths, on the real system', () => {
       );
       observed.push({
         description: path.description,
-        steps: upToPath.map((r) => ({ event: r.event, state: r.state, outcome: null })),
+        steps: upToPath.map((r) => ({
+          event: upcastToCurrent(r.event),
+          state: r.state,
+          outcome: null,
+        })),
       });
     },
     60_000,

@@ -158,6 +158,7 @@ describe('OpenID Connect sign-in against the Samba AD DC, through the forms', ()
       nonce: auth.nonce,
       sub: good.upn.toLowerCase(),
       preferred_username: good.upn.toLowerCase(),
+      amr: ['pwd'],
     });
     expect(claims?.sub).toBe(typed.toLowerCase());
     const nowSeconds = Math.floor(Date.now() / 1000);
@@ -204,6 +205,7 @@ describe('OpenID Connect sign-in against the Samba AD DC, through the forms', ()
         aud: PORTAL.client_id,
         sub: good.upn.toLowerCase(),
         preferred_username: good.upn.toLowerCase(),
+        amr: ['pwd', 'otp'],
       });
     });
   });

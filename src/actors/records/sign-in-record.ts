@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Either } from 'fp-ts/lib/Either.js';
+import { left, type Either } from 'fp-ts/lib/Either.js';
 import type { SignInEvent } from '../../domain/signin/events.js';
+import type { RecordedSignInEvent } from '../../domain/signin/upcast.js';
+import { isReleasedMachineVersion } from '../../domain/signin/version.js';
 import type { SignInStateName } from '../../domain/signin/machine.js';
 import { stateNameOf, type SignInState } from '../../domain/signin/state.js';
 import type { DecodeError } from '../../domain/wire/decode.js';
@@ -34,7 +36,8 @@ export interface RecordFields {
   readonly attemptId: string;
   /** 1 for the attempt's first record, then one more for each record. */
   readonly sequence: number;
-  readonly event: SignInEvent;
+  /** An event of the current machine, or (for tests and tools) of an older released one. */
+  readonly event: RecordedSignInEvent;
   /** The name of the state the attempt is in after the event. */
   readonly state: SignInStateName;
   /** The hash of the attempt's previous record, null for the first. */
@@ -46,16 +49,24 @@ export interface RecordFields {
  * record names the machine that must replay it without anyone parsing the event first.
  */
 export const buildRecord = (fields: RecordFields): SignInRecord => {
-  const unhashed: UnhashedSignInRecord = {
+  const common = {
     v: SIGN_IN_RECORD_VERSION,
     tenant: fields.tenant,
     attemptId: fields.attemptId,
     sequence: fields.sequence,
-    machineVersion: fields.event.machineVersion,
     at: fields.event.at,
-    event: fields.event,
     state: fields.state,
     previousHash: fields.previousHash,
+  };
+  const version = fields.event.machineVersion;
+  // The version picks the event's shape (one record schema per released version).
+  if (!isReleasedMachineVersion(version)) {
+    throw new Error(`no record format for machine v${version}`);
+  }
+  const unhashed: UnhashedSignInRecord = {
+    ...common,
+    machineVersion: version,
+    event: fields.event,
   };
   return { ...unhashed, hash: hashRecord(unhashed) };
 };
@@ -101,9 +112,38 @@ export const nextRecord = (
  */
 export const encodeRecord = (record: SignInRecord): string => canonicalJson(record);
 
+/** Why a stored text is not a record; `unknownMachineVersion` when a newer build wrote it. */
+export interface RecordDecodeError extends DecodeError {
+  readonly unknownMachineVersion?: number;
+}
+
+const machineVersionIn = (text: string): unknown => {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && 'machineVersion' in value
+      ? value.machineVersion
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * Reads a stored record. The schemas are strict: an unknown field anywhere (a `password`
- * someone added, say) is refused, never carried along. Never throws.
+ * someone added, say) is refused, never carried along. A record of a machine version this
+ * build does not have is refused with that version named, so that a reader can tell "written
+ * by a newer passage" from "damaged". Never throws.
  */
-export const decodeRecord = (text: string): Either<DecodeError, SignInRecord> =>
-  decodeSignInRecord(text);
+export const decodeRecord = (text: string): Either<RecordDecodeError, SignInRecord> => {
+  const decoded = decodeSignInRecord(text);
+  if (decoded._tag === 'Right') return decoded;
+  const version = machineVersionIn(text);
+  if (Number.isSafeInteger(version) && !isReleasedMachineVersion(version)) {
+    return left({
+      ...decoded.left,
+      message: `record written by sign-in machine v${String(version)}, which this build does not have`,
+      unknownMachineVersion: version as number,
+    });
+  }
+  return decoded;
+};

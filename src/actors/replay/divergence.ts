@@ -21,9 +21,14 @@ export const DIVERGENCE_CODES = [
   'RECORD_INCONSISTENT',
   /** The event names a machine version this build does not have. */
   'UNKNOWN_MACHINE_VERSION',
+  /** A record of an older machine version after a newer one's: no host goes back. */
+  'MACHINE_VERSION_WENT_BACK',
   /** The machine does not accept the event in the state the history has reached. */
   'EVENT_NOT_ACCEPTED',
-  /** The machine reaches another state than the one the record says. */
+  /**
+   * The machine reaches another state than the one the record says (or, for an older
+   * version's record, a newer machine reaches another state with the event upcast).
+   */
   'STATE_MISMATCH',
 ] as const;
 export type DivergenceCode = (typeof DIVERGENCE_CODES)[number];

@@ -1,4 +1,4 @@
-import type { SignInEvent } from '../../domain/signin/events.js';
+import type { RecordedSignInEvent } from '../../domain/signin/upcast.js';
 
 /** A value shown next to an event in a timeline. */
 export type DetailValue = string | number | boolean | null;
@@ -10,7 +10,7 @@ export type EventDetails = Readonly<Record<string, DetailValue>>;
  * The user name is left out on purpose (timelines end up in tickets and chat), and so is the
  * client's address; both stay in the record itself for those entitled to read the store.
  */
-export const eventDetails = (event: SignInEvent): EventDetails => {
+export const eventDetails = (event: RecordedSignInEvent): EventDetails => {
   switch (event.type) {
     case 'SignInStarted':
       return { applicationId: event.client.applicationId, mfaMaxTries: event.mfaMaxTries };
@@ -32,7 +32,8 @@ export const eventDetails = (event: SignInEvent): EventDetails => {
     case 'MfaCodeRejected':
       return { triesLeft: event.triesLeft };
     case 'SignInSucceeded':
-      return { mfa: event.mfa };
+      // As recorded: machine v1 said whether MFA was used, v2 names the methods.
+      return 'mfa' in event ? { mfa: event.mfa } : { methods: event.methods.join(',') };
     case 'SignInFailed':
       return { outcome: event.outcome };
     case 'SignInTimedOut':

@@ -1,16 +1,13 @@
 import type { Outcome } from '../../domain/outcomes/vocabulary.js';
 import type { SignInEventType } from '../../domain/signin/events.js';
-import { applySignInEvent } from '../../domain/signin/evolve.js';
 import type { SignInStateName } from '../../domain/signin/machine.js';
 import {
-  initialSignInState,
-  outcomeOf,
-  stateNameOf,
-  type SignInState,
-} from '../../domain/signin/state.js';
-import type { DecodeError } from '../../domain/wire/decode.js';
+  RELEASED_MACHINES,
+  type ReleasedMachine,
+  type VersionedSignInState,
+} from '../../domain/signin/released-machines.js';
 import type { SignInRecord } from '../../domain/wire/service-messages.js';
-import { decodeRecord, hashRecord } from '../records/sign-in-record.js';
+import { decodeRecord, hashRecord, type RecordDecodeError } from '../records/sign-in-record.js';
 import type { Divergence, DivergenceCode } from './divergence.js';
 import { eventDetails, type EventDetails } from './event-details.js';
 
@@ -19,12 +16,18 @@ import { eventDetails, type EventDetails } from './event-details.js';
  * hash, the chain, the attempt and the machine version it names, folds its event through
  * that machine, and stops at the first record that does not verify.
  *
+ * A history is folded under every released machine from its first record's version on:
+ * each record is checked against the fold of the version that wrote it, and its event,
+ * upcast, must also be accepted by every newer machine and lead it to the same state. So an
+ * old history is proven to replay exactly under its own machine, and to carry on under the
+ * current one as a host would continue it.
+ *
  * It holds one record at a time (plus the timeline it returns), so a long history can be
  * streamed from the store; `createAttemptVerifier` is the same check one record at a time.
  */
 
 /** What a reader hands the verifier: a decoded record, or why the stored text was unreadable. */
-export type RecordInput = SignInRecord | DecodeError;
+export type RecordInput = SignInRecord | RecordDecodeError;
 
 /** What the verifier knows in advance about the attempt (from the stream it reads, say). */
 export interface ExpectedAttempt {
@@ -71,6 +74,16 @@ export interface AttemptVerification {
   readonly divergence?: Divergence;
 }
 
+export interface VerifierOptions {
+  /**
+   * Keep one timeline entry per record (default). Off, only the verdict is kept: what a
+   * verifier of many attempts at once wants, where entries would be memory for nothing.
+   */
+  readonly keepTimeline?: boolean;
+  /** The released machines to replay under; this build's own by default. */
+  readonly machines?: readonly ReleasedMachine[];
+}
+
 export interface AttemptVerifier {
   /** Checks the next record. False once a record has diverged: later ones are not looked at. */
   readonly check: (input: RecordInput) => boolean;
@@ -78,7 +91,7 @@ export interface AttemptVerifier {
   readonly result: () => AttemptVerification;
 }
 
-const isUnreadable = (input: RecordInput): input is DecodeError =>
+const isUnreadable = (input: RecordInput): input is RecordDecodeError =>
   'issues' in input && 'code' in input;
 
 const short = (hash: string | null): string => (hash === null ? 'none' : `${hash.slice(0, 12)}…`);
@@ -148,16 +161,91 @@ const findRecordProblem = (
   return null;
 };
 
+/** The first thing wrong with the event once the record is sound, if anything. */
+interface FoldStep {
+  readonly folds: readonly VersionedSignInState[];
+  readonly own: VersionedSignInState;
+}
+type FoldProblem = {
+  readonly code: DivergenceCode;
+  readonly message: string;
+  stateAfter?: SignInStateName;
+};
+
+/**
+ * Folds a record's event under its own machine and every newer one (upcast), dropping the
+ * folds of older machines: a history never goes back to them.
+ */
+const foldRecord = (
+  machines: readonly ReleasedMachine[],
+  folds: readonly VersionedSignInState[],
+  record: SignInRecord,
+): FoldStep | FoldProblem => {
+  const label = `record ${record.sequence}`;
+  const version = record.machineVersion;
+  if (folds[0] !== undefined && version < folds[0].version) {
+    return {
+      code: 'MACHINE_VERSION_WENT_BACK',
+      message: `${label} was written by machine v${version}, after records of machine v${folds[0].version}: no host goes back to an older machine`,
+    };
+  }
+  const current =
+    folds.length > 0
+      ? folds.filter((fold) => fold.version >= version)
+      : machines.filter((m) => m.version >= version).map((m) => m.initial());
+  const next: VersionedSignInState[] = [];
+  for (const fold of current) {
+    const machine = machines.find((m) => m.version === fold.version);
+    if (machine === undefined) throw new Error(`machine v${fold.version} is not released`);
+    const applied = machine.apply(fold, record.event);
+    if (applied._tag === 'Left') {
+      return { code: applied.left.code, message: `${label}: ${applied.left.message}` };
+    }
+    next.push(applied.right);
+  }
+  const own = next.find((fold) => fold.version === version);
+  if (own === undefined) {
+    return {
+      code: 'UNKNOWN_MACHINE_VERSION',
+      message: `${label} was written by machine v${version}, which this build does not have`,
+    };
+  }
+  if (own.name !== record.state) {
+    return {
+      code: 'STATE_MISMATCH',
+      message: `${label} says ${record.event.type} left the attempt in ${record.state}, but machine v${version} reaches ${own.name}`,
+      stateAfter: own.name,
+    };
+  }
+  const differing = next.find((fold) => fold.name !== own.name);
+  if (differing !== undefined) {
+    return {
+      code: 'STATE_MISMATCH',
+      message: `${label}: machine v${version} reaches ${own.name}, but machine v${differing.version} reaches ${differing.name} with the event upcast`,
+      stateAfter: own.name,
+    };
+  }
+  return { folds: next, own };
+};
+
 /** A verifier that takes an attempt's records one at a time, in stream order. */
-export const createAttemptVerifier = (expected: ExpectedAttempt = {}): AttemptVerifier => {
+export const createAttemptVerifier = (
+  expected: ExpectedAttempt = {},
+  options: VerifierOptions = {},
+): AttemptVerifier => {
+  const keepTimeline = options.keepTimeline ?? true;
+  const machines = options.machines ?? RELEASED_MACHINES;
   // What every record must match: the caller's expectation, completed by the first record
   // that verifies.
   let identity: ExpectedAttempt = expected;
-  let state: SignInState = initialSignInState();
+  let folds: readonly VersionedSignInState[] = [];
+  let stateName: SignInStateName = 'notStarted';
+  let outcome: Outcome | null = null;
   let previous: { sequence: number; hash: string } | null = null;
   let divergence: Divergence | undefined;
   let firstSeen: ExpectedAttempt = {};
   let verified = 0;
+  let read = 0;
   const timeline: TimelineEntry[] = [];
 
   const diverge = (
@@ -172,8 +260,9 @@ export const createAttemptVerifier = (expected: ExpectedAttempt = {}): AttemptVe
 
   const check = (input: RecordInput): boolean => {
     if (divergence !== undefined) return false;
-    const position = timeline.length + 1;
-    const stateBefore = stateNameOf(state);
+    read += 1;
+    const position = read;
+    const stateBefore = stateName;
     if (isUnreadable(input)) {
       const entry = {
         position,
@@ -185,11 +274,17 @@ export const createAttemptVerifier = (expected: ExpectedAttempt = {}): AttemptVe
         stateAfter: null,
         recordedState: null,
       };
-      return diverge(
-        entry,
-        'UNREADABLE_RECORD',
-        `the record at position ${position} is unreadable: ${input.message}`,
-      );
+      return input.unknownMachineVersion === undefined
+        ? diverge(
+            entry,
+            'UNREADABLE_RECORD',
+            `the record at position ${position} is unreadable: ${input.message}`,
+          )
+        : diverge(
+            entry,
+            'UNKNOWN_MACHINE_VERSION',
+            `the record at position ${position} was written by machine v${input.unknownMachineVersion}, which this build does not have: verify it with a newer passage`,
+          );
     }
     const record = input;
     if (position === 1) firstSeen = { tenant: record.tenant, attemptId: record.attemptId };
@@ -198,7 +293,7 @@ export const createAttemptVerifier = (expected: ExpectedAttempt = {}): AttemptVe
       sequence: record.sequence,
       at: record.at,
       eventType: record.event.type,
-      details: eventDetails(record.event),
+      details: keepTimeline ? eventDetails(record.event) : {},
       stateBefore,
       stateAfter: null,
       recordedState: record.state,
@@ -206,27 +301,17 @@ export const createAttemptVerifier = (expected: ExpectedAttempt = {}): AttemptVe
     const problem = findRecordProblem(record, identity, previous);
     if (problem !== null) return diverge(entry, problem.code, problem.message);
 
-    const applied = applySignInEvent(state, record.event);
-    if (applied._tag === 'Left') {
-      return diverge(
-        entry,
-        applied.left.code,
-        `record ${record.sequence}: ${applied.left.message}`,
-      );
+    const step = foldRecord(machines, folds, record);
+    if ('code' in step) {
+      return diverge({ ...entry, stateAfter: step.stateAfter ?? null }, step.code, step.message);
     }
-    const stateAfter = stateNameOf(applied.right);
-    if (stateAfter !== record.state) {
-      return diverge(
-        { ...entry, stateAfter },
-        'STATE_MISMATCH',
-        `record ${record.sequence} says ${record.event.type} left the attempt in ${record.state}, but the machine reaches ${stateAfter}`,
-      );
-    }
-    state = applied.right;
+    folds = step.folds;
+    stateName = step.own.name;
+    outcome = step.own.outcome;
     previous = { sequence: record.sequence, hash: record.hash };
     if (verified === 0) identity = { tenant: record.tenant, attemptId: record.attemptId };
     verified += 1;
-    timeline.push({ ...entry, stateAfter, verified: true });
+    if (keepTimeline) timeline.push({ ...entry, stateAfter: stateName, verified: true });
     return true;
   };
 
@@ -234,10 +319,10 @@ export const createAttemptVerifier = (expected: ExpectedAttempt = {}): AttemptVe
     ok: divergence === undefined,
     tenant: identity.tenant ?? firstSeen.tenant ?? null,
     attemptId: identity.attemptId ?? firstSeen.attemptId ?? null,
-    records: timeline.length,
+    records: read,
     verifiedRecords: verified,
-    finalState: stateNameOf(state),
-    outcome: outcomeOf(state),
+    finalState: stateName,
+    outcome,
     lastHash: previous?.hash ?? null,
     timeline: [...timeline],
     ...(divergence === undefined ? {} : { divergence }),
@@ -255,8 +340,9 @@ export const createAttemptVerifier = (expected: ExpectedAttempt = {}): AttemptVe
 export const verifyAttempt = async (
   records: AsyncIterable<RecordInput> | Iterable<RecordInput>,
   expected: ExpectedAttempt = {},
+  options: VerifierOptions = {},
 ): Promise<AttemptVerification> => {
-  const verifier = createAttemptVerifier(expected);
+  const verifier = createAttemptVerifier(expected, options);
   for await (const input of records) {
     if (!verifier.check(input)) break;
   }
@@ -276,4 +362,5 @@ async function* decodeEach(
 export const verifyAttemptTexts = (
   texts: AsyncIterable<string> | Iterable<string>,
   expected: ExpectedAttempt = {},
-): Promise<AttemptVerification> => verifyAttempt(decodeEach(texts), expected);
+  options: VerifierOptions = {},
+): Promise<AttemptVerification> => verifyAttempt(decodeEach(texts), expected, options);

@@ -39,7 +39,7 @@ export const logCommittedRecord =
           clientAddress: context.client?.address ?? null,
           agentId: context.answer?.agentId ?? null,
           domainController: context.answer?.domainController ?? null,
-          mfa: event.type === 'SignInSucceeded' ? event.mfa : null,
+          methods: context.methods,
         });
         return;
       default:

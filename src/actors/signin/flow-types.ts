@@ -1,5 +1,5 @@
 import type { Outcome } from '../../domain/outcomes/vocabulary.js';
-import type { Client } from '../../domain/signin/events.js';
+import type { AuthenticationMethods, Client } from '../../domain/signin/events.js';
 import type { SignInStateName } from '../../domain/signin/machine.js';
 
 /**
@@ -44,6 +44,8 @@ export interface AttemptView {
   readonly state: Exclude<SignInStateName, 'notStarted'>;
   /** Present once the attempt is `done`. */
   readonly outcome?: Outcome;
+  /** How the user proved who they are (RFC 8176 values), once signed in. */
+  readonly methods?: AuthenticationMethods;
   /** Present when the attempt ended without signing in: what to tell the user. */
   readonly error?: OutcomeMessage;
   /** The user name given, once given (the page shows it; the API leaves it out). */

@@ -73,6 +73,7 @@ export const viewOf = (attempt: LoadedAttempt): AttemptView => {
     state: state === 'notStarted' ? 'awaitingUsername' : state,
     applicationId: context.client?.applicationId ?? null,
     ...(outcome === null ? {} : { outcome }),
+    ...(context.methods === null ? {} : { methods: context.methods }),
     ...(outcome === null || outcome === 'signedIn'
       ? {}
       : {

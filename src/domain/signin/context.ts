@@ -1,5 +1,5 @@
 import type { AgentResult, Outcome } from '../outcomes/vocabulary.js';
-import type { Client } from './events.js';
+import type { AuthenticationMethods, Client } from './events.js';
 import type { SignInTimeouts } from './timeouts.js';
 
 /**
@@ -31,6 +31,8 @@ export interface SignInContext {
   /** Answers refused as security events while the attempt waited. */
   readonly rejectedAnswers: number;
   readonly mfa: { readonly triesLeft: number } | null;
+  /** How the user proved who they are, once signed in (since machine v2). */
+  readonly methods: AuthenticationMethods | null;
   readonly outcome: Outcome | null;
   readonly endedAt: string | null;
 }
@@ -48,6 +50,7 @@ export const initialSignInContext: SignInContext = {
   answer: null,
   rejectedAnswers: 0,
   mfa: null,
+  methods: null,
   outcome: null,
   endedAt: null,
 };

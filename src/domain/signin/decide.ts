@@ -209,7 +209,7 @@ const decideEvaluation = (
       deadline: addSeconds(command.at, timeoutsOf(context).mfaSeconds),
     };
   }
-  return { type: 'SignInSucceeded', ...meta(command), mfa: false };
+  return { type: 'SignInSucceeded', ...meta(command), methods: ['pwd'] };
 };
 
 const failureOutcomeOf = (
@@ -230,7 +230,8 @@ const decideMfaResult = (
   command: SignInCommandOf<'submitMfaResult'>,
   triesLeftBefore: number,
 ): readonly SignInEvent[] => {
-  if (command.valid) return [{ type: 'SignInSucceeded', ...meta(command), mfa: true }];
+  if (command.valid)
+    return [{ type: 'SignInSucceeded', ...meta(command), methods: ['pwd', 'otp'] }];
   const triesLeft = Math.max(0, triesLeftBefore - 1);
   // The last wrong code ends the attempt in one event: every command decides at most one, so
   // that one command is one atomic append to the log.

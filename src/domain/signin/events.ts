@@ -5,15 +5,19 @@ import { SignInTimeoutsSchema, MAX_MFA_TRIES } from './timeouts.js';
 import { decodeWith } from '../wire/decode.js';
 
 /**
- * The facts of a sign-in attempt, in the past tense. They are the machine's events: the
- * machine is the attempt's `evolve`. None of them holds a password, in clear or sealed:
- * the sealed password travels only on the agents' work queue (see design.md).
+ * The facts of a sign-in attempt, in the past tense, as the current machine version (see
+ * version.ts) writes them. They are the machine's events: the machine is the attempt's
+ * `evolve`. None of them holds a password, in clear or sealed: the sealed password travels
+ * only on the agents' work queue (see design.md).
+ *
+ * A released event shape never changes: a change is a new machine version, whose older
+ * shapes stay in released/ and are upcast (upcast.ts) when a newer machine reads them.
  */
 
 export const MachineVersionSchema = z.number().int().positive();
 
 /** Fields every event carries: its id, its time and the machine version that wrote it. */
-const envelope = {
+export const eventEnvelope = {
   eventId: z.string().min(1).max(140),
   at: InstantSchema,
   machineVersion: MachineVersionSchema,
@@ -30,7 +34,7 @@ export type Client = z.infer<typeof ClientSchema>;
 
 export const SignInStartedSchema = z.strictObject({
   type: z.literal('SignInStarted'),
-  ...envelope,
+  ...eventEnvelope,
   attemptId: IdSchema,
   tenant: TenantSchema,
   client: ClientSchema,
@@ -41,7 +45,7 @@ export const SignInStartedSchema = z.strictObject({
 
 export const UsernameSubmittedSchema = z.strictObject({
   type: z.literal('UsernameSubmitted'),
-  ...envelope,
+  ...eventEnvelope,
   username: UsernameSchema,
   deadline: InstantSchema,
 });
@@ -49,7 +53,7 @@ export const UsernameSubmittedSchema = z.strictObject({
 /** The password was sealed for these agents and queued as request `requestId`. */
 export const PasswordQueuedSchema = z.strictObject({
   type: z.literal('PasswordQueued'),
-  ...envelope,
+  ...eventEnvelope,
   requestId: IdSchema,
   agentIds: z.array(IdSchema).min(1).max(64),
   deadline: InstantSchema,
@@ -57,7 +61,7 @@ export const PasswordQueuedSchema = z.strictObject({
 
 export const AgentAnsweredSchema = z.strictObject({
   type: z.literal('AgentAnswered'),
-  ...envelope,
+  ...eventEnvelope,
   requestId: IdSchema,
   agentId: IdSchema,
   result: AgentResultSchema,
@@ -76,7 +80,7 @@ export const ANSWER_REJECTION_REASONS = [
 ] as const;
 export const AnswerRejectedSchema = z.strictObject({
   type: z.literal('AnswerRejected'),
-  ...envelope,
+  ...eventEnvelope,
   requestId: IdSchema,
   agentId: IdSchema,
   reason: z.enum(ANSWER_REJECTION_REASONS),
@@ -84,7 +88,7 @@ export const AnswerRejectedSchema = z.strictObject({
 
 export const MfaRequiredSchema = z.strictObject({
   type: z.literal('MfaRequired'),
-  ...envelope,
+  ...eventEnvelope,
   methods: z.array(z.enum(['totp'])).min(1),
   tries: z.number().int().positive().max(MAX_MFA_TRIES),
   deadline: InstantSchema,
@@ -92,26 +96,40 @@ export const MfaRequiredSchema = z.strictObject({
 
 export const MfaCodeRejectedSchema = z.strictObject({
   type: z.literal('MfaCodeRejected'),
-  ...envelope,
+  ...eventEnvelope,
   triesLeft: z.number().int().nonnegative().max(MAX_MFA_TRIES),
 });
 
+/**
+ * How the user proved who they are, as Authentication Method Reference values (RFC 8176):
+ * `pwd` the password, `otp` a one-time code. The ID token's `amr` claim carries them.
+ */
+export const AUTHENTICATION_METHODS = ['pwd', 'otp'] as const;
+export const AuthenticationMethodSchema = z.enum(AUTHENTICATION_METHODS);
+export type AuthenticationMethod = z.infer<typeof AuthenticationMethodSchema>;
+/** The combinations a sign-in can end with: the password always, a code after it. */
+export const AuthenticationMethodsSchema = z.union([
+  z.tuple([z.literal('pwd')]),
+  z.tuple([z.literal('pwd'), z.literal('otp')]),
+]);
+export type AuthenticationMethods = z.infer<typeof AuthenticationMethodsSchema>;
+
+/** Since machine v2; v1 recorded `mfa: boolean` instead (released/v1-events.ts). */
 export const SignInSucceededSchema = z.strictObject({
   type: z.literal('SignInSucceeded'),
-  ...envelope,
-  /** True when a second factor was verified. */
-  mfa: z.boolean(),
+  ...eventEnvelope,
+  methods: AuthenticationMethodsSchema,
 });
 
 export const SignInFailedSchema = z.strictObject({
   type: z.literal('SignInFailed'),
-  ...envelope,
+  ...eventEnvelope,
   outcome: FailureOutcomeSchema.exclude(['timedOut', 'cancelled']),
 });
 
 export const SignInTimedOutSchema = z.strictObject({
   type: z.literal('SignInTimedOut'),
-  ...envelope,
+  ...eventEnvelope,
   /** The deadline that passed. */
   deadline: InstantSchema,
   /** `agentUnavailable` when no agent answered in time; `timedOut` when the user went away. */
@@ -120,7 +138,7 @@ export const SignInTimedOutSchema = z.strictObject({
 
 export const SignInCancelledSchema = z.strictObject({
   type: z.literal('SignInCancelled'),
-  ...envelope,
+  ...eventEnvelope,
   by: z.enum(['user', 'application', 'operator']),
 });
 

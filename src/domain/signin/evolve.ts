@@ -1,8 +1,9 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { transition } from 'xstate';
-import type { SignInEvent } from './events.js';
-import { signInMachines } from './machine.js';
+import { signInMachine } from './machine.js';
 import { initialSignInState, stateNameOf, type SignInState } from './state.js';
+import { upcastToCurrent, type RecordedSignInEvent } from './upcast.js';
+import { SIGNIN_MACHINE_VERSION, isReleasedMachineVersion } from './version.js';
 
 export const EVOLVE_ERROR_CODES = ['UNKNOWN_MACHINE_VERSION', 'EVENT_NOT_ACCEPTED'] as const;
 export type EvolveErrorCode = (typeof EVOLVE_ERROR_CODES)[number];
@@ -14,30 +15,38 @@ export interface EvolveError {
 }
 
 /**
- * Applies one recorded event under the machine version that wrote it, refusing an event the
- * state does not accept. Replay and verification use this: a history that a machine would
- * silently ignore a step of is a divergence, not a success.
+ * Applies one recorded event to an attempt's state under the current machine: an event
+ * written by an older released version is upcast first (upcast.ts), so an attempt started
+ * before an upgrade carries on under the new machine. An event from a version this build
+ * does not have, or one the state does not accept, is refused: a history that a machine
+ * would silently ignore a step of is a divergence, not a success.
+ *
+ * Hosts fold with this. Auditors replay each record under the machine it names instead
+ * (released-machines.ts, via the replay library).
  */
 export const applySignInEvent = (
   state: SignInState,
-  event: SignInEvent,
+  event: RecordedSignInEvent,
 ): Either<EvolveError, SignInState> => {
-  const machine = signInMachines.get(event.machineVersion);
-  if (machine === undefined) {
+  if (
+    !isReleasedMachineVersion(event.machineVersion) ||
+    event.machineVersion > SIGNIN_MACHINE_VERSION
+  ) {
     return left({
       code: 'UNKNOWN_MACHINE_VERSION',
       message: `event ${event.eventId} was written by sign-in machine v${event.machineVersion}, which this build does not have`,
       eventId: event.eventId,
     });
   }
-  if (!state.can(event)) {
+  const current = upcastToCurrent(event);
+  if (!state.can(current)) {
     return left({
       code: 'EVENT_NOT_ACCEPTED',
       message: `event ${event.eventId} (${event.type}) is not accepted in state ${stateNameOf(state)}`,
       eventId: event.eventId,
     });
   }
-  return right(transition(machine, state, event)[0]);
+  return right(transition(signInMachine, state, current)[0]);
 };
 
 /**
@@ -46,14 +55,14 @@ export const applySignInEvent = (
  * An event the state does not accept throws: `decide` never produces one, so it means a
  * corrupt or foreign history. Use `applySignInEvent` to get it as a value instead.
  */
-export const evolve = (state: SignInState, event: SignInEvent): SignInState => {
+export const evolve = (state: SignInState, event: RecordedSignInEvent): SignInState => {
   const next = applySignInEvent(state, event);
   if (next._tag === 'Left') throw new Error(`${next.left.code}: ${next.left.message}`);
   return next.right;
 };
 
 /** Folds a whole history from the initial state. */
-export const foldSignInEvents = (events: Iterable<SignInEvent>): SignInState => {
+export const foldSignInEvents = (events: Iterable<RecordedSignInEvent>): SignInState => {
   let state = initialSignInState();
   for (const event of events) state = evolve(state, event);
   return state;

@@ -4,8 +4,10 @@ import type { SignInEvent, SignInEventOf } from './events.js';
 import { SIGNIN_MACHINE_VERSION } from './version.js';
 
 /**
- * The sign-in machine, version 1: the `evolve` of a sign-in attempt. Its events are the
- * recorded facts (see events.ts); `decide` (decide.ts) is the only thing that writes them.
+ * The sign-in machine, version 2 (the current one): the `evolve` of a sign-in attempt. Its
+ * events are the recorded facts (see events.ts); `decide` (decide.ts) is the only thing
+ * that writes them. v2 records how the user signed in (`SignInSucceeded.methods`, the ID
+ * token's `amr`); v1 is kept, frozen, in released/v1-machine.ts for the histories it wrote.
  *
  * It has no `after` timers and no `invoke`: a time-out is an explicit `SignInTimedOut` event
  * written by a durable scheduler, so it is in the log and replays the same way, and the
@@ -28,7 +30,7 @@ const timeOutOrCancel = {
   SignInCancelled: { target: '#signIn.done', actions: 'recordCancel' },
 } as const;
 
-export const signInMachineV1 = setup({
+export const signInMachineV2 = setup({
   types: {
     context: {} as SignInContext,
     events: {} as SignInEvent,
@@ -80,7 +82,10 @@ export const signInMachineV1 = setup({
       const e = event as SignInEventOf<'MfaCodeRejected'>;
       return { mfa: { triesLeft: e.triesLeft } };
     }),
-    recordSuccess: assign(({ event }) => ending(event, 'signedIn')),
+    recordSuccess: assign(({ event }) => ({
+      ...ending(event, 'signedIn'),
+      methods: (event as SignInEventOf<'SignInSucceeded'>).methods,
+    })),
     recordFailure: assign(({ event }) =>
       ending(event, (event as SignInEventOf<'SignInFailed'>).outcome),
     ),
@@ -141,13 +146,10 @@ export const signInMachineV1 = setup({
   },
 });
 
-export type SignInMachine = typeof signInMachineV1;
+export type SignInMachine = typeof signInMachineV2;
 
-/** The machine that new attempts run under. */
-export const signInMachine = signInMachineV1;
-
-/** Every released machine version, kept so that old histories replay under their own. */
-export const signInMachines: ReadonlyMap<number, SignInMachine> = new Map([[1, signInMachineV1]]);
+/** The machine that new attempts run under; every released one is in released-machines.ts. */
+export const signInMachine = signInMachineV2;
 
 export const SIGNIN_STATES = [
   'notStarted',

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { IdSchema, InstantSchema, TenantSchema } from '../shared/wire-primitives.js';
 import { SignInCommandSchema } from '../signin/commands.js';
-import { MachineVersionSchema, SignInEventSchema } from '../signin/events.js';
+import { SignInEventSchema } from '../signin/events.js';
+import { SignInEventV1Schema } from '../signin/released/v1-events.js';
+import type { RecordedSignInEvent } from '../signin/upcast.js';
+import type { ReleasedMachineVersion } from '../signin/version.js';
 import { SIGNIN_STATES } from '../signin/machine.js';
 import { OutcomeSchema } from '../outcomes/vocabulary.js';
 import { decodeJsonWith } from './decode.js';
@@ -33,24 +36,38 @@ export type Timer = z.infer<typeof TimerSchema>;
 /** Hex SHA-256. */
 const HashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a hash is 64 lower-case hex digits');
 
-/**
- * One persisted transition of one attempt. `previousHash` is the `hash` of the attempt's
- * previous record (null for the first), and `hash` covers the canonical JSON of every other
- * field: a per-attempt hash chain that shows any change, removal or reordering.
- */
-export const SignInRecordSchema = z.strictObject({
+/** The fields of a record whatever the machine version of its event. */
+const recordFields = {
   v: z.literal(1),
   tenant: TenantSchema,
   attemptId: IdSchema,
   sequence: z.number().int().positive(),
-  machineVersion: MachineVersionSchema,
   at: InstantSchema,
-  event: SignInEventSchema,
   state: z.enum(SIGNIN_STATES),
   previousHash: HashSchema.nullable(),
   hash: HashSchema,
-});
-export type SignInRecord = z.infer<typeof SignInRecordSchema>;
+};
+
+/**
+ * One persisted transition of one attempt. `previousHash` is the `hash` of the attempt's
+ * previous record (null for the first), and `hash` covers the canonical JSON of every other
+ * field: a per-attempt hash chain that shows any change, removal or reordering.
+ *
+ * `machineVersion` names the machine that wrote the event, and so the shape the event has:
+ * one record schema per released version, chosen by it.
+ */
+export const SignInRecordSchema = z.discriminatedUnion('machineVersion', [
+  z.strictObject({ ...recordFields, machineVersion: z.literal(1), event: SignInEventV1Schema }),
+  z.strictObject({ ...recordFields, machineVersion: z.literal(2), event: SignInEventSchema }),
+]);
+/**
+ * A record as code handles it: the version and the event side by side, not discriminated
+ * (the schema checks that each version's event has that version's shape when decoding).
+ */
+export type SignInRecord = Omit<z.infer<typeof SignInRecordSchema>, 'machineVersion' | 'event'> & {
+  readonly machineVersion: ReleasedMachineVersion;
+  readonly event: RecordedSignInEvent;
+};
 
 /** What a host answers to a command: the attempt's state after it, or a stable error. */
 export const CommandReplySchema = z.discriminatedUnion('ok', [

@@ -47,7 +47,7 @@ describe('the passage CLI', () => {
     const { code, out } = await run('machine', '--json');
     expect(code).toBe(EXIT_OK);
     const parsed = JSON.parse(out) as { version: number; states: string[]; transitions: unknown[] };
-    expect(parsed.version).toBe(1);
+    expect(parsed.version).toBe(2);
     expect(parsed.states).toContain('mfa');
     expect(parsed.transitions.length).toBeGreaterThan(20);
   });

@@ -68,7 +68,7 @@ describe('the sign-in API', () => {
     });
     expect(queued.statusCode).toBe(200);
     const done = await json(app, 'GET', `/api/v1/signins/${id}?wait=10`);
-    expect(done.json()).toEqual({ id, state: 'done', outcome: 'signedIn' });
+    expect(done.json()).toEqual({ id, state: 'done', outcome: 'signedIn', methods: ['pwd'] });
   });
 
   it('answers a refusal with the outcome and an error object', async () => {
@@ -100,7 +100,12 @@ describe('the sign-in API', () => {
     const right = await json(app, 'POST', `/api/v1/signins/${id}/mfa`, {
       code: totpCodeAt(secret, new Date()),
     });
-    expect(right.json()).toEqual({ id, state: 'done', outcome: 'signedIn' });
+    expect(right.json()).toEqual({
+      id,
+      state: 'done',
+      outcome: 'signedIn',
+      methods: ['pwd', 'otp'],
+    });
   });
 
   it('refuses bad input on every endpoint with a 4xx and a stable code, and keeps serving', async () => {

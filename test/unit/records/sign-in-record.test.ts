@@ -105,13 +105,13 @@ describe('buildRecord and nextRecord', () => {
       tenant: 'acme',
       attemptId: 'attempt-1',
       sequence: 7,
-      event: { ...USERNAME, machineVersion: 3, at: '2026-03-02T09:00:00.000Z' },
+      event: { ...USERNAME, machineVersion: 1, at: '2026-03-02T09:00:00.000Z' },
       state: 'awaitingPassword',
       previousHash: first.hash,
     });
     expect(record).toMatchObject({
       v: SIGN_IN_RECORD_VERSION,
-      machineVersion: 3,
+      machineVersion: 1,
       at: '2026-03-02T09:00:00.000Z',
       sequence: 7,
       previousHash: first.hash,

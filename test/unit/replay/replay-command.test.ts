@@ -97,7 +97,7 @@ describe('passage replay', () => {
     expect(err).toBe('');
     expect(code).toBe(EXIT_OK);
     expect(out).toMatch(/^attempt attempt-1 \(tenant acme\): 5 records read\n/);
-    expect(out).toMatch(/#5 ✓ .*SignInSucceeded +validated → done +mfa=false\n/);
+    expect(out).toMatch(/#5 ✓ .*SignInSucceeded +validated → done +methods=pwd\n/);
     expect(out).toMatch(/verified: 5 records, final state done \(signedIn\)/);
     expect(opener.urls).toEqual(['nats://nats.example:4222']);
     expect(opener.closed()).toBe(1);

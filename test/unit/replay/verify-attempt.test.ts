@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { buildRecord, encodeRecord } from '../../../src/actors/records/sign-in-record.js';
+import { canonicalJson } from '../../../src/actors/records/canonical-json.js';
+import {
+  buildRecord,
+  encodeRecord,
+  hashRecord,
+} from '../../../src/actors/records/sign-in-record.js';
 import {
   createAttemptVerifier,
   verifyAttempt,
   verifyAttemptTexts,
   type AttemptVerification,
 } from '../../../src/actors/replay/verify-attempt.js';
-import type { SignInEvent } from '../../../src/domain/signin/events.js';
+import type { RecordedSignInEvent as SignInEvent } from '../../../src/domain/signin/upcast.js';
 import type { SignInStateName } from '../../../src/domain/signin/machine.js';
 import type { SignInRecord } from '../../../src/domain/wire/service-messages.js';
 import {
@@ -271,18 +276,34 @@ describe('a history the machine does not accept', () => {
     expect(result.finalState).toBe('awaitingPassword');
   });
 
-  it('an unknown machine version fails UNKNOWN_MACHINE_VERSION', async () => {
+  it('a record of a machine version this build does not have fails UNKNOWN_MACHINE_VERSION', async () => {
+    // As a newer passage would store it: a version number no schema here knows.
+    const second = recordAt(signedIn, 1);
+    const newer = { ...second, machineVersion: 99, event: { ...second.event, machineVersion: 99 } };
+    const stored = [
+      encodeRecord(recordAt(signedIn, 0)),
+      canonicalJson({ ...newer, hash: hashRecord(newer as unknown as SignInRecord) }),
+    ];
+    const divergence = divergenceOf(await verifyAttemptTexts(stored));
+    expect(divergence).toMatchObject({ code: 'UNKNOWN_MACHINE_VERSION', position: 2 });
+    expect(divergence?.message).toMatch(/machine v99, which this build does not have/);
+  });
+
+  it('a record of an older machine version after a newer one fails MACHINE_VERSION_WENT_BACK', async () => {
+    const v1Event = { ...eventAt(signedIn, 2), machineVersion: 1 };
     const records = chainOf([
       { event: eventAt(signedIn, 0), state: 'awaitingUsername' },
-      { event: { ...eventAt(signedIn, 1), machineVersion: 99 }, state: 'awaitingPassword' },
+      { event: eventAt(signedIn, 1), state: 'awaitingPassword' },
+      { event: v1Event, state: 'queued' },
     ]);
-    const divergence = divergenceOf(await verifyAttempt(records));
-    expect(divergence).toMatchObject({ code: 'UNKNOWN_MACHINE_VERSION', sequence: 2 });
-    expect(divergence?.message).toMatch(/v99/);
+    expect(divergenceOf(await verifyAttempt(records))).toMatchObject({
+      code: 'MACHINE_VERSION_WENT_BACK',
+      sequence: 3,
+    });
   });
 
   it('a record whose header names another machine version than its event fails RECORD_INCONSISTENT', async () => {
-    const tampered = modified(signedIn, 1, (record) => rehashed({ ...record, machineVersion: 2 }));
+    const tampered = modified(signedIn, 1, (record) => rehashed({ ...record, machineVersion: 1 }));
     // The rehash breaks the chain at record 3 too, but record 2 is wrong first.
     expect(divergenceOf(await verifyAttempt(tampered))).toMatchObject({
       code: 'RECORD_INCONSISTENT',

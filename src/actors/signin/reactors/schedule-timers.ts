@@ -1,11 +1,11 @@
-import type { SignInEvent } from '../../../domain/signin/events.js';
+import type { RecordedSignInEvent } from '../../../domain/signin/upcast.js';
 import type { Reaction } from '../../ports/event-store.js';
 import type { TimerQueue } from '../../ports/timer-queue.js';
 import type { RecordReactorOptions } from './record-reactor.js';
 import { startRecordReactor } from './record-reactor.js';
 
 /** The deadline an event sets for the state it enters, if it sets one. */
-export const deadlineSetBy = (event: SignInEvent): string | null => {
+export const deadlineSetBy = (event: RecordedSignInEvent): string | null => {
   switch (event.type) {
     case 'SignInStarted':
     case 'UsernameSubmitted':

@@ -20,6 +20,7 @@ export const apiView = (view: AttemptView) => ({
   ...(view.outcome === undefined ? {} : { outcome: view.outcome }),
   ...(view.error === undefined ? {} : { error: view.error }),
   ...(view.mfaTriesLeft === undefined ? {} : { mfaTriesLeft: view.mfaTriesLeft }),
+  ...(view.methods === undefined ? {} : { methods: view.methods }),
 });
 
 export interface SignInRoutesOptions {

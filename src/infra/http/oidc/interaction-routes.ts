@@ -316,7 +316,9 @@ export const registerInteractionRoutes = async (
         );
       }
       logger.info('oidc.signin.finished', { attemptId: view.id, clientId: interaction.clientId });
-      return finish(request, reply, { login: { accountId } }, false);
+      // amr (RFC 8176) tells the application how the user signed in: ['pwd'] or ['pwd', 'otp'].
+      const amr = view.methods === undefined ? {} : { amr: [...view.methods] };
+      return finish(request, reply, { login: { accountId, ...amr } }, false);
     }
     const rejectedCode = request.query.rejected === 'code' && view.state === 'mfa';
     return renderView(

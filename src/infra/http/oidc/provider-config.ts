@@ -21,8 +21,10 @@ import type { OidcKeys } from './oidc-keys.js';
 
 /** The scopes passage grants, and the claims each one releases. */
 export const OIDC_SCOPES = ['openid', 'profile'] as const;
-const CLAIMS = { openid: ['sub'], profile: ['preferred_username'] };
-const ALL_CLAIMS = ['sub', 'preferred_username'];
+// `amr` (RFC 8176: ['pwd'] or ['pwd', 'otp']) comes from the sign-in, not from the account:
+// the interaction's login result carries it, and oidc-provider puts it in the ID token.
+const CLAIMS = { openid: ['sub', 'amr'], profile: ['preferred_username'] };
+const ALL_CLAIMS = ['sub', 'amr', 'preferred_username'];
 
 export interface ProviderSetup {
   readonly issuer: string;

@@ -141,6 +141,7 @@ describe('the OpenID Connect provider', () => {
       sub: 'grace@corp.example',
       preferred_username: 'grace@corp.example',
       nonce: auth.nonce,
+      amr: ['pwd'],
     });
     const signature = await verifyIdTokenSignature(s.server.issuer, tokens.id_token ?? '');
     expect(signature).toMatchObject({ alg: 'RS256', valid: true });
