@@ -4,6 +4,8 @@ import { systemClock } from '../../src/actors/ports/clock.js';
 import { silentLogger, type Logger } from '../../src/actors/ports/logger.js';
 import type { MfaAdmin, MfaEnrolments, MfaPolicy } from '../../src/actors/ports/mfa.js';
 import { createAccountLockout } from '../../src/actors/lockout/account-lockout.js';
+import type { EventStore } from '../../src/actors/ports/event-store.js';
+import { startAnswerEvaluator } from '../../src/actors/signin/reactors/evaluate-answers.js';
 import type { SignInFlow } from '../../src/actors/signin/flow-types.js';
 import { createSignInFlow } from '../../src/actors/signin/sign-in-flow.js';
 import type { LoadedAttempt } from '../../src/actors/signin/loaded-attempt.js';
@@ -28,9 +30,22 @@ export interface MemoryUser {
   readonly result?: AgentResult;
 }
 
+/** Stops the in-memory system where it would move on: the agent, or the evaluation. */
+export interface InMemoryHold {
+  readonly engage: () => Promise<void>;
+  readonly release: () => Promise<void>;
+}
+
 export interface InMemorySignIn {
   readonly flow: SignInFlow;
   readonly host: SignInHost;
+  /** The records, for tests that read what was written. */
+  readonly store: EventStore;
+  /**
+   * With `holdable`: `queued` keeps the agent's answers back, `validated` stops the
+   * evaluator (a subscriber of its own, resumed where it left off).
+   */
+  readonly holds: { readonly queued: InMemoryHold; readonly validated: InMemoryHold } | null;
   readonly enrolments: MfaEnrolments & MfaAdmin;
   /** How many requests reached the (in-memory) agent. */
   readonly agentRequests: () => number;
@@ -51,6 +66,8 @@ export const startInMemorySignIn = async (options: {
   readonly noAgents?: boolean;
   readonly logger?: Logger;
   readonly onCommitted?: (record: SignInRecord, attempt: LoadedAttempt) => void;
+  /** Holds for `queued` and `validated`, as a tester's driver needs them. */
+  readonly holdable?: boolean;
 }): Promise<InMemorySignIn> => {
   const logger = options.logger ?? silentLogger;
   const watched = watchAttemptAppends(createInMemoryEventStore());
@@ -59,6 +76,7 @@ export const startInMemorySignIn = async (options: {
   const lockout = createAccountLockout({ store, tenant: TENANT, logger });
   const enrolments = createInMemoryMfaEnrolments();
   const policy = serviceSignInPolicy({ lockout, mfa: options.mfa ?? 'enrolled', enrolments });
+  const holdable = options.holdable === true;
   const services = await startSignInServices({
     store,
     timers,
@@ -67,9 +85,16 @@ export const startInMemorySignIn = async (options: {
     lockout,
     clock: systemClock,
     logger,
+    // Holdable: evaluation runs in a subscriber of its own below, which can be stopped.
+    ...(holdable ? { reactors: ['timers', 'lockout'] as const } : {}),
     ...(options.onCommitted === undefined ? {} : { host: { onCommitted: options.onCommitted } }),
   });
   const { host } = services;
+  const startEvaluator = () =>
+    startAnswerEvaluator({ store, tenant: TENANT, logger }, host, policy, systemClock);
+  let evaluator = holdable ? await startEvaluator() : null;
+  // Requests the agent keeps back while `queued` is held.
+  let heldRequests: AgentRequest[] | null = null;
   let requests = 0;
   const answer = async (request: AgentRequest) => {
     const sealed = request.sealed[0];
@@ -111,8 +136,9 @@ export const startInMemorySignIn = async (options: {
     requests: {
       publishRequest: (request) => {
         requests += 1;
+        if (heldRequests !== null) heldRequests.push(request);
         // Answered after this call returns, as a real agent would: never inside the commit.
-        setImmediate(() => void answer(request));
+        else setImmediate(() => void answer(request));
         return Promise.resolve();
       },
     },
@@ -131,12 +157,39 @@ export const startInMemorySignIn = async (options: {
     newId: () => randomUUID(),
     ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
   });
+  const holds = holdable
+    ? {
+        queued: {
+          engage: () => {
+            heldRequests ??= [];
+            return Promise.resolve();
+          },
+          release: async () => {
+            const held = heldRequests ?? [];
+            heldRequests = null;
+            for (const request of held) await answer(request);
+          },
+        },
+        validated: {
+          engage: async () => {
+            await evaluator?.stop();
+            evaluator = null;
+          },
+          release: async () => {
+            evaluator ??= await startEvaluator();
+          },
+        },
+      }
+    : null;
   return {
     flow,
     host,
+    store,
+    holds,
     enrolments,
     agentRequests: () => requests,
     stop: async () => {
+      await evaluator?.stop();
       await services.stop();
       await timers.close();
       await store.close();
