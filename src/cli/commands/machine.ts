@@ -1,8 +1,8 @@
 import { OUTCOME_INFO } from '../../domain/outcomes/outcome-table.js';
 import { OUTCOMES } from '../../domain/outcomes/vocabulary.js';
 import { signInMachine } from '../../domain/signin/machine.js';
+import { machineStates, machineTransitions } from '../../domain/signin/machine-graph.js';
 import { SIGNIN_MACHINE_VERSION } from '../../domain/signin/version.js';
-import { machineStates, machineTransitions } from '../../testing/transitions.js';
 import { EXIT_OK, type CliIo } from '../io.js';
 
 /** The machine's definition as data: what `passage machine --json` prints. */
