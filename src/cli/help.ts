@@ -5,6 +5,7 @@ Usage: passage <command> [options]
 Commands:
   machine [--json]   Print the sign-in machine: its states, transitions and outcomes.
   up [--http-port P] [--nats-port P] [--data-dir D] [--tenant T]
+     [--timeouts JSON] [--mfa-tries N] [--reactors all|none|timers,evaluate,answers,lockout]
      [--ldap-url URL[,URL] --ldap-base-dn DN [--ldap-dialect ad|openldap] [--ldap-ca-file F]
       [--ldap-login-attribute A] [--ldap-bind-dn DN] [--ldap-bind-password-file F]
       [--ldap-allow-plain]]
@@ -14,6 +15,11 @@ Commands:
                      demo users' passwords (new at every start, kept in no file). Defaults:
                      HTTP 8080, NATS 4222 (0: any free port), data in ./.passage. With
                      --ldap-url the agent uses your directory and no demo one starts.
+                     --timeouts, --mfa-tries and --reactors go to the service as serve takes
+                     them (PASSAGE_TIMEOUTS, PASSAGE_MFA_TRIES, PASSAGE_REACTORS); leave a
+                     reactor out only if a node of yours runs it (passage host --reactors).
+                     While they run, <data-dir>/pids/ holds nats-server.pid, slapd.pid,
+                     service.pid and agent.pid (docs/testing-with-passage.md pauses the agent).
                      Ctrl-C stops the agent, the service, slapd and nats-server, in that order.
   serve [--http-host H] [--http-port N] [--public-url URL] [--data-dir DIR]
         [--oidc-clients FILE] [--trust-proxy] [--timeouts JSON] [--mfa-tries N]
@@ -62,9 +68,13 @@ Commands:
   mfa remove <username> [--tenant T] [--nats URL]
                      Remove a user's second factor. Both mfa commands also read
                      PASSAGE_NATS_URL and PASSAGE_TENANT.
-  replay <attemptId> [--nats URL] [--tenant T] [--json]
+  replay <attemptId> [--nats URL] [--tenant T] [--format text|json|html] [--output FILE]
                      Verify an attempt's records (hash chain, recomputed states) and print
-                     its timeline. Exit 0 when it verifies, 1 at the first divergence.
+                     its timeline: text (default), JSON lines (--json is --format json) or
+                     one self-contained HTML page (the machine's diagram with the path taken,
+                     one row per record). --output writes it to FILE instead, atomically.
+                     Exit 0 when it verifies, 1 at the first divergence (the timeline is
+                     still printed), or when the attempt is missing or FILE cannot be written.
   paths [--json] [--strategy transitions|shortest|simple]
                      Print the model-based paths of the sign-in machine: each step an event
                      (with an example payload in --json) and the state expected after it,

@@ -1,16 +1,10 @@
 import { MFA_POLICIES, type MfaPolicy } from '../../actors/ports/mfa.js';
-import { REACTORS, type Reactor } from '../../actors/signin/sign-in-services.js';
 import { TenantSchema } from '../../domain/shared/wire-primitives.js';
-import {
-  SignInTimeoutsSchema,
-  MAX_MFA_TRIES,
-  defaultSignInTimeouts,
-  type SignInTimeouts,
-} from '../../domain/signin/timeouts.js';
 import { DEFAULT_NATS_URL, DEFAULT_TENANT } from '../defaults.js';
 import { fromFlagOrEnv } from '../env-options.js';
 import { refuse, type CliIo } from '../io.js';
 import { parseOptions } from '../parse-options.js';
+import { parseMfaTries, parseReactors, parseTimeouts } from '../service-settings.js';
 import { runHost } from './host.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -25,39 +19,6 @@ const isMfaPolicy = (value: string): value is MfaPolicy =>
 const seconds = (value: string | undefined): number | null => {
   const n = Number(value);
   return value !== undefined && /^[0-9]+$/.test(value) && n >= 1 ? n : null;
-};
-
-/**
- * `--timeouts '{"agentSeconds":10}'`: some of the attempt's time limits, the others from the
- * defaults. Recorded in every attempt started, so changing them never changes old attempts.
- */
-const parseTimeouts = (text: string | undefined): SignInTimeouts | string | undefined => {
-  if (text === undefined) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return '--timeouts is a JSON object, e.g. {"agentSeconds":10}';
-  }
-  const merged = SignInTimeoutsSchema.safeParse({
-    ...defaultSignInTimeouts,
-    ...(typeof json === 'object' && json !== null ? json : { invalid: true }),
-  });
-  return merged.success
-    ? merged.data
-    : `--timeouts: ${merged.error.issues[0]?.message ?? 'not valid'} (keys: ${Object.keys(defaultSignInTimeouts).join(', ')})`;
-};
-
-/** `--reactors timers,answers`: the background work this node takes part in (default all). */
-const parseReactors = (text: string | undefined): readonly Reactor[] | string | undefined => {
-  if (text === undefined || text === 'all') return undefined;
-  if (text === 'none') return [];
-  const names = text.split(',').map((name) => name.trim());
-  const unknown = names.filter((name) => !(REACTORS as readonly string[]).includes(name));
-  if (unknown.length > 0) {
-    return `--reactors takes all, none or a list of ${REACTORS.join(', ')} (not ${unknown.join(', ')})`;
-  }
-  return names as Reactor[];
 };
 
 /** Options both node commands share, from flags or the environment. */
@@ -152,18 +113,8 @@ export const runServeCommand = async (args: readonly string[], io: CliIo, contex
   }
   const timeouts = parseTimeouts(fromFlagOrEnv(values.timeouts, env, 'PASSAGE_TIMEOUTS'));
   if (typeof timeouts === 'string') return refuse(io, 'USAGE_ERROR', `serve: ${timeouts}`);
-  const triesText = fromFlagOrEnv(values['mfa-tries'], env, 'PASSAGE_MFA_TRIES');
-  const mfaMaxTries = triesText === undefined ? undefined : Number(triesText);
-  if (
-    mfaMaxTries !== undefined &&
-    (!/^[0-9]+$/.test(triesText ?? '') || mfaMaxTries < 1 || mfaMaxTries > MAX_MFA_TRIES)
-  ) {
-    return refuse(
-      io,
-      'USAGE_ERROR',
-      `serve: --mfa-tries is a whole number from 1 to ${MAX_MFA_TRIES}`,
-    );
-  }
+  const mfaMaxTries = parseMfaTries(fromFlagOrEnv(values['mfa-tries'], env, 'PASSAGE_MFA_TRIES'));
+  if (typeof mfaMaxTries === 'string') return refuse(io, 'USAGE_ERROR', `serve: ${mfaMaxTries}`);
   const oidcClientsFile = fromFlagOrEnv(values['oidc-clients'], env, 'PASSAGE_OIDC_CLIENTS');
   // Loaded only here: the HTTP stack (oidc-provider prints a warning on Node 20 when it is
   // loaded) is not every command's business.

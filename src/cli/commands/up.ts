@@ -26,6 +26,7 @@ import {
   serveArgs,
 } from '../up/child-commands.js';
 import { startUpNatsServer, type UpNatsServer } from '../up/nats-server.js';
+import { pidFilesIn, type PidFiles } from '../up/pid-files.js';
 import { claimDataDir, prepareDataDir, type DataDirLock } from '../up/data-dir.js';
 import { waitUntilReady } from '../up/readiness.js';
 import { STOP_REQUESTED, Supervisor } from '../up/supervisor.js';
@@ -74,6 +75,7 @@ const startNats = async (
   supervisor: Supervisor,
   guard: OrphanGuard,
   log: WriteStream,
+  pids: PidFiles,
 ): Promise<UpNatsServer> => {
   const recent: string[] = [];
   const nats = await startUpNatsServer({
@@ -98,6 +100,7 @@ const startNats = async (
     // It exits with code 1 after a clean shutdown on SIGTERM, by design.
     exitIsClean: (exit) => exit.signal === null || exit.signal === 'SIGTERM',
   });
+  await pids.write('nats-server', nats.pid);
   return nats;
 };
 
@@ -106,6 +109,7 @@ const startDemo = async (
   supervisor: Supervisor,
   guard: OrphanGuard,
   log: WriteStream,
+  pids: PidFiles,
 ): Promise<DemoDirectory> => {
   const demo = await startDemoDirectory({
     dir: layout.directoryDir,
@@ -122,6 +126,7 @@ const startDemo = async (
     logFile: layout.logs.directory,
     stop: () => demo.stop(),
   });
+  await pids.write('slapd', demo.pid);
   return demo;
 };
 
@@ -192,6 +197,7 @@ export const runUp = async (
   const layout = upLayout(options.dataDir);
   const supervisor = new Supervisor(context.stopSignal, logger);
   const signal = supervisor.signal;
+  const pids = pidFilesIn(layout.pidsDir);
 
   let lock: DataDirLock | null = null;
   let guard: OrphanGuard | null = null;
@@ -202,6 +208,8 @@ export const runUp = async (
     const entry = cliEntryPoint();
     await prepareDataDir(layout);
     lock = await claimDataDir(layout.lockFile);
+    // Pid files an `up` killed with SIGKILL left: their pids may belong to anyone by now.
+    await pids.clear();
     await checkPortFree(options.httpPort, 'the HTTP', '--http-port');
     await checkPortFree(options.natsPort, 'the NATS', '--nats-port');
     guard = await startOrphanGuard();
@@ -209,7 +217,7 @@ export const runUp = async (
 
     const natsLog = openLog(layout.logs.nats);
     logs.push(natsLog);
-    const nats = await startNats(options, layout, supervisor, guard, natsLog);
+    const nats = await startNats(options, layout, supervisor, guard, natsLog, pids);
     logger.info('up.nats.ready', { url: nats.url, childPid: nats.pid });
     signal.throwIfAborted();
 
@@ -217,7 +225,7 @@ export const runUp = async (
     if (options.directory === null) {
       const directoryLog = openLog(layout.logs.directory);
       logs.push(directoryLog);
-      demo = await startDemo(layout, supervisor, guard, directoryLog);
+      demo = await startDemo(layout, supervisor, guard, directoryLog, pids);
       logger.info('up.directory.ready', { url: demo.url, childPid: demo.pid });
       signal.throwIfAborted();
     }
@@ -244,6 +252,7 @@ export const runUp = async (
         tenant: options.tenant,
         httpPort,
         serviceDir: layout.serviceDir,
+        settings: options.service,
       }),
       env: childEnvironment(context.env),
       output: { kind: 'file', path: layout.logs.service },
@@ -258,6 +267,7 @@ export const runUp = async (
       logFile: layout.logs.service,
       stop: () => service.stop(),
     });
+    await pids.write('service', service.pid);
 
     const { directory, bindPassword } = agentDirectory(demo, options.directory);
     const agentStartedAt = Date.now();
@@ -288,6 +298,7 @@ export const runUp = async (
       logFile: layout.logs.agent,
       stop: () => agent.stop(),
     });
+    await pids.write('agent', agent.pid);
 
     const signInUrl = `http://${LOOPBACK}:${httpPort}/`;
     await waitUntilReady({
@@ -339,6 +350,8 @@ export const runUp = async (
   logger.info('up.stopping');
   await nc?.close().catch(() => {});
   const unclean = await supervisor.stopAll();
+  // Only once a lock is ours: another `up`'s files are not ours to remove.
+  if (lock !== null) await pids.clear();
   guard?.release();
   await Promise.all(logs.map(closeLog));
   await lock?.release();

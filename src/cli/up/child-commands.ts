@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UpError } from './up-error.js';
-import type { ExistingDirectory } from './up-options.js';
+import type { ExistingDirectory, UpServiceSettings } from './up-options.js';
 
 /**
  * This package's built CLI. The same from src/ (tests run `runUp` from the sources) and
@@ -42,9 +42,13 @@ export interface ServeCommand {
   readonly tenant: string;
   readonly httpPort: number;
   readonly serviceDir: string;
+  readonly settings?: UpServiceSettings;
 }
 
-/** `passage serve`, on loopback, asking for a second factor from enrolled users. */
+/**
+ * `passage serve`, on loopback, asking for a second factor from enrolled users, with the
+ * settings `up` was given for it.
+ */
 export const serveArgs = (entry: string, c: ServeCommand): string[] => [
   entry,
   'serve',
@@ -62,6 +66,13 @@ export const serveArgs = (entry: string, c: ServeCommand): string[] => [
   c.serviceDir,
   '--mfa',
   'enrolled',
+  ...(c.settings?.timeouts === undefined
+    ? []
+    : ['--timeouts', JSON.stringify(c.settings.timeouts)]),
+  ...(c.settings?.mfaMaxTries === undefined ? [] : ['--mfa-tries', String(c.settings.mfaMaxTries)]),
+  ...(c.settings?.reactors === undefined
+    ? []
+    : ['--reactors', c.settings.reactors.length === 0 ? 'none' : c.settings.reactors.join(',')]),
 ];
 
 export interface AgentCommand {

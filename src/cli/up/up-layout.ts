@@ -21,6 +21,8 @@ export interface UpLayout {
   };
   /** Holds the pid of the `up` that uses this data directory. */
   readonly lockFile: string;
+  /** `<name>.pid` of each process `up` runs, while it runs (pid-files.ts). */
+  readonly pidsDir: string;
 }
 
 export const upLayout = (dataDir: string): UpLayout => {
@@ -41,5 +43,6 @@ export const upLayout = (dataDir: string): UpLayout => {
       directory: join(logsDir, 'directory.log'),
     },
     lockFile: join(dataDir, 'up.pid'),
+    pidsDir: join(dataDir, 'pids'),
   };
 };

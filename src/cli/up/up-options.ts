@@ -1,8 +1,11 @@
 import { resolve } from 'node:path';
+import type { Reactor } from '../../actors/signin/sign-in-services.js';
 import { TenantSchema } from '../../domain/shared/wire-primitives.js';
+import type { SignInTimeouts } from '../../domain/signin/timeouts.js';
 import { DEFAULT_TENANT } from '../defaults.js';
 import { fromFlagOrEnv } from '../env-options.js';
 import { parseOptions } from '../parse-options.js';
+import { parseMfaTries, parseReactors, parseTimeouts } from '../service-settings.js';
 
 export const DEFAULT_UP_HTTP_PORT = 8080;
 export const DEFAULT_UP_NATS_PORT = 4222;
@@ -22,6 +25,14 @@ export interface ExistingDirectory {
   readonly allowPlain: boolean;
 }
 
+/** What `up` hands on to its service (`passage serve` takes the same options). */
+export interface UpServiceSettings {
+  readonly timeouts?: SignInTimeouts;
+  readonly mfaMaxTries?: number;
+  /** Absent: all. A tester leaves one out to run it in a node of their own. */
+  readonly reactors?: readonly Reactor[];
+}
+
 export interface UpOptions {
   /** 0: a free port, chosen before the service starts (it must know its public URL). */
   readonly httpPort: number;
@@ -32,6 +43,7 @@ export interface UpOptions {
   readonly tenant: string;
   /** Null: the demo directory. */
   readonly directory: ExistingDirectory | null;
+  readonly service: UpServiceSettings;
 }
 
 const upOptionSpecs = {
@@ -39,6 +51,9 @@ const upOptionSpecs = {
   'nats-port': { type: 'string' },
   'data-dir': { type: 'string' },
   tenant: { type: 'string' },
+  timeouts: { type: 'string' },
+  'mfa-tries': { type: 'string' },
+  reactors: { type: 'string' },
   'ldap-url': { type: 'string' },
   'ldap-dialect': { type: 'string' },
   'ldap-ca-file': { type: 'string' },
@@ -77,6 +92,18 @@ export const parseUpOptions = (
     return '--tenant must be a lower-case slug (a-z, 0-9, -)';
   }
   const dataDir = resolve(cwd, v['data-dir'] ?? DEFAULT_UP_DATA_DIR);
+  // Read as `serve` reads them, so that one environment means the same to both.
+  const timeouts = parseTimeouts(fromFlagOrEnv(v.timeouts, env, 'PASSAGE_TIMEOUTS'));
+  if (typeof timeouts === 'string') return timeouts;
+  const mfaMaxTries = parseMfaTries(fromFlagOrEnv(v['mfa-tries'], env, 'PASSAGE_MFA_TRIES'));
+  if (typeof mfaMaxTries === 'string') return mfaMaxTries;
+  const reactors = parseReactors(fromFlagOrEnv(v.reactors, env, 'PASSAGE_REACTORS'));
+  if (typeof reactors === 'string') return reactors;
+  const service: UpServiceSettings = {
+    ...(timeouts === undefined ? {} : { timeouts }),
+    ...(mfaMaxTries === undefined ? {} : { mfaMaxTries }),
+    ...(reactors === undefined ? {} : { reactors }),
+  };
 
   const urls = fromFlagOrEnv(v['ldap-url'], env, 'PASSAGE_LDAP_URL');
   const given = {
@@ -101,7 +128,7 @@ export const parseUpOptions = (
     if (stray.length > 0) {
       return `--${stray.join(', --')} describe your own directory: give --ldap-url too (without them, up starts a demo directory)`;
     }
-    return { httpPort, natsPort, dataDir, tenant, directory: null };
+    return { httpPort, natsPort, dataDir, tenant, directory: null, service };
   }
   const dialect = given.dialect ?? 'ad';
   if (dialect !== 'ad' && dialect !== 'openldap') return '--ldap-dialect is ad or openldap';
@@ -116,6 +143,7 @@ export const parseUpOptions = (
     natsPort,
     dataDir,
     tenant,
+    service,
     directory: {
       urls,
       dialect,
