@@ -9,32 +9,62 @@ import {
 import type { EventStore, StreamName } from '../../actors/ports/event-store.js';
 import { createJetStreamEventStore } from '../../infra/jetstream/event-store.js';
 import { formatTimeline, timelineJsonLines } from '../../actors/replay/format-timeline.js';
+import { tapMachineVersions } from '../../actors/replay/recorded-machine-versions.js';
+import { renderTimelineHtml } from '../../actors/replay/timeline-html.js';
 import {
   verifyAttemptTexts,
   type AttemptVerification,
 } from '../../actors/replay/verify-attempt.js';
+import { releasedMachine } from '../../domain/signin/released-machines.js';
 import { IdSchema, TenantSchema } from '../../domain/shared/wire-primitives.js';
+import { publicFileProblem, writePublicFile } from '../../infra/files/public-file.js';
 import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
 
 // Re-exported for callers and tests that know them from here.
 export { connectToNats, NatsUnreachableError };
 
 /**
- * `passage replay <attemptId> [--nats URL] [--tenant T] [--json]`: reads one attempt's
- * records from the event store, verifies the hash chain and replays every event through the
- * machine version that wrote it, and prints the timeline.
+ * `passage replay <attemptId> [--nats URL] [--tenant T] [--format text|json|html]
+ * [--output FILE]`: reads one attempt's records from the event store, verifies the hash
+ * chain and replays every event through the machine version that wrote it, and prints the
+ * timeline: as text, as JSON lines (`--json` is `--format json`), or as one self-contained
+ * HTML page. `--output` writes it to a file instead of standard output, atomically.
  *
- * Exit status: 0 every record verifies; 1 the attempt is missing, a record diverges, or the
- * store cannot be reached (each with a stable code); 2 the call was wrong (USAGE_ERROR).
+ * A history that does not verify is still printed (or written): that is when people need
+ * to look at it most. The exit status says the verdict either way.
+ *
+ * Exit status: 0 every record verifies; 1 the attempt is missing, a record diverges, the
+ * store cannot be reached or the output file cannot be written (each with a stable code);
+ * 2 the call was wrong (USAGE_ERROR).
  */
 
-/** How long to wait for NATS before giving up: a replay is interactive, not a daemon. */
+export const REPLAY_FORMATS = ['text', 'json', 'html'] as const;
+export type ReplayFormat = (typeof REPLAY_FORMATS)[number];
+
+const isReplayFormat = (value: string): value is ReplayFormat =>
+  (REPLAY_FORMATS as readonly string[]).includes(value);
+
 export interface ReplayOptions {
   readonly attemptId: string;
   readonly natsUrl: string;
   readonly tenant: string;
-  readonly json: boolean;
+  readonly format: ReplayFormat;
+  /** A file to write the timeline to; standard output when null. */
+  readonly output: string | null;
 }
+
+/** Where `--output` goes; the composition root passes the file system. */
+export interface OutputFiles {
+  /** Why the path cannot be written, checked before anything is connected; null if it can. */
+  readonly problem: (path: string) => Promise<string | null>;
+  /** Writes the whole text, atomically; throws (with a message for people) if it cannot. */
+  readonly write: (path: string, text: string) => Promise<void>;
+}
+
+export const publicOutputFiles: OutputFiles = {
+  problem: publicFileProblem,
+  write: writePublicFile,
+};
 
 /** An event store opened for one command, and how to let go of it. */
 export interface OpenedStore {
@@ -47,9 +77,11 @@ export type OpenStore = (natsUrl: string) => Promise<OpenedStore>;
 
 /** Failures after the call was accepted; they exit with 1. */
 export type ReplayFailureCode =
-  'ATTEMPT_NOT_FOUND' | 'NATS_UNREACHABLE' | 'EVENT_STORE_UNAVAILABLE' | 'ATTEMPT_NOT_VERIFIED';
-
-/** NATS did not answer in time or refused the connection. */
+  | 'ATTEMPT_NOT_FOUND'
+  | 'NATS_UNREACHABLE'
+  | 'EVENT_STORE_UNAVAILABLE'
+  | 'ATTEMPT_NOT_VERIFIED'
+  | 'OUTPUT_NOT_WRITABLE';
 
 const fail = (io: CliIo, code: ReplayFailureCode, message: string): number => {
   io.err(`passage: ${message} [${code}]\n`);
@@ -91,6 +123,8 @@ export const parseReplayArgs = (args: readonly string[]): ReplayOptions | string
         nats: { type: 'string', default: DEFAULT_NATS_URL },
         tenant: { type: 'string', default: DEFAULT_TENANT },
         json: { type: 'boolean', default: false },
+        format: { type: 'string' },
+        output: { type: 'string' },
       },
       strict: true,
       allowPositionals: true,
@@ -101,11 +135,21 @@ export const parseReplayArgs = (args: readonly string[]): ReplayOptions | string
   const [attemptId, ...extra] = parsed.positionals;
   if (attemptId === undefined) return 'an attempt id is required: passage replay <attemptId>';
   if (extra.length > 0) return `one attempt at a time (unexpected: ${extra.join(' ')})`;
+  const { format, json, output } = parsed.values;
+  if (format !== undefined && !isReplayFormat(format)) {
+    return `unknown format '${format}' (expected ${REPLAY_FORMATS.join(', ')})`;
+  }
+  // --json is kept as the short way to say --format json; saying two formats is a mistake.
+  if (json === true && format !== undefined && format !== 'json') {
+    return `--json is --format json; it cannot be combined with --format ${format}`;
+  }
+  if (output === '') return '--output needs a file name';
   return {
     attemptId,
     natsUrl: parsed.values.nats ?? DEFAULT_NATS_URL,
     tenant: parsed.values.tenant ?? DEFAULT_TENANT,
-    json: parsed.values.json === true,
+    format: json === true ? 'json' : (format ?? 'text'),
+    output: output ?? null,
   };
 };
 
@@ -126,16 +170,54 @@ async function* bodiesOf(store: EventStore, stream: StreamName): AsyncGenerator<
   for await (const message of store.readStream(stream)) yield message.body;
 }
 
-const report = (io: CliIo, options: ReplayOptions, result: AttemptVerification): number => {
-  io.out(options.json ? `${timelineJsonLines(result).join('\n')}\n` : formatTimeline(result));
-  if (result.divergence === undefined) return EXIT_OK;
-  const { code, sequence, position } = result.divergence;
-  const where = sequence === null ? `position ${position}` : `record ${sequence}`;
-  return fail(
-    io,
-    'ATTEMPT_NOT_VERIFIED',
-    `attempt ${options.attemptId} does not verify: ${code} at ${where}`,
-  );
+/** The timeline in the format asked for; the HTML page draws each record's own machine. */
+const renderAs = (
+  format: ReplayFormat,
+  result: AttemptVerification,
+  machineVersions: readonly (number | null)[],
+): string => {
+  switch (format) {
+    case 'json':
+      return `${timelineJsonLines(result).join('\n')}\n`;
+    case 'html':
+      return renderTimelineHtml(result, {
+        machineVersions,
+        machineFor: (version) => releasedMachine(version)?.machine,
+      });
+    case 'text':
+      return formatTimeline(result);
+  }
+};
+
+const report = async (
+  io: CliIo,
+  options: ReplayOptions,
+  result: AttemptVerification,
+  machineVersions: readonly (number | null)[],
+  files: OutputFiles,
+): Promise<number> => {
+  const text = renderAs(options.format, result, machineVersions);
+  let written = true;
+  if (options.output === null) {
+    io.out(text);
+  } else {
+    try {
+      await files.write(options.output, text);
+    } catch (error) {
+      written = false;
+      fail(io, 'OUTPUT_NOT_WRITABLE', messageOf(error));
+    }
+  }
+  if (result.divergence !== undefined) {
+    const { code, sequence, position } = result.divergence;
+    const where = sequence === null ? `position ${position}` : `record ${sequence}`;
+    return fail(
+      io,
+      'ATTEMPT_NOT_VERIFIED',
+      `attempt ${options.attemptId} does not verify: ${code} at ${where}`,
+    );
+  }
+  return written ? EXIT_OK : EXIT_FAILURE;
 };
 
 /** Runs `passage replay` with options already read; see the file comment for exit codes. */
@@ -143,9 +225,14 @@ export const runReplay = async (
   io: CliIo,
   options: ReplayOptions,
   openStore: OpenStore,
+  files: OutputFiles = publicOutputFiles,
 ): Promise<number> => {
   const problem = optionsProblem(options);
   if (problem !== null) return refuse(io, 'USAGE_ERROR', `replay: ${problem}`);
+  if (options.output !== null) {
+    const outputProblem = await files.problem(options.output);
+    if (outputProblem !== null) return fail(io, 'OUTPUT_NOT_WRITABLE', outputProblem);
+  }
 
   let opened: OpenedStore;
   try {
@@ -162,8 +249,9 @@ export const runReplay = async (
       id: options.attemptId,
     };
     let result: AttemptVerification;
+    const tap = tapMachineVersions(bodiesOf(opened.store, stream));
     try {
-      result = await verifyAttemptTexts(bodiesOf(opened.store, stream), {
+      result = await verifyAttemptTexts(tap.texts, {
         tenant: options.tenant,
         attemptId: options.attemptId,
       });
@@ -181,7 +269,7 @@ export const runReplay = async (
         `no records for attempt ${options.attemptId} in tenant ${options.tenant}`,
       );
     }
-    return report(io, options, result);
+    return await report(io, options, result, tap.versions(), files);
   } finally {
     // The verdict is already decided; a connection that fails to close changes nothing in it.
     await opened.close().catch(() => undefined);
@@ -193,12 +281,13 @@ export const runReplayCommand = (
   args: readonly string[],
   io: CliIo,
   openStore: OpenStore,
+  files: OutputFiles = publicOutputFiles,
 ): Promise<number> => {
   const options = parseReplayArgs(args);
   if (typeof options === 'string') {
     return Promise.resolve(refuse(io, 'USAGE_ERROR', `replay: ${options}`));
   }
-  return runReplay(io, options, openStore);
+  return runReplay(io, options, openStore, files);
 };
 
 /**

@@ -5,9 +5,11 @@ import { basename, dirname, join } from 'node:path';
 /** Owner read and write, nobody else: the mode of every file holding a private key. */
 export const PRIVATE_FILE_MODE = 0o600;
 
-const syncDirectory = async (dir: string): Promise<void> => {
-  // Makes the rename or link itself durable; a platform that cannot fsync a directory
-  // still has the file, so a failure here is not worth refusing the write for.
+/**
+ * Makes a rename or link in `dir` durable; a platform that cannot fsync a directory still
+ * has the file, so a failure here is not worth refusing the write for.
+ */
+export const syncDirectory = async (dir: string): Promise<void> => {
   try {
     const handle = await open(dir, 'r');
     try {

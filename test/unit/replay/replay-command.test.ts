@@ -32,7 +32,8 @@ const OPTIONS: ReplayOptions = {
   attemptId: ATTEMPT,
   tenant: TENANT,
   natsUrl: 'nats://127.0.0.1:4222',
-  json: false,
+  format: 'text',
+  output: null,
 };
 
 /** Stores bodies in one attempt's stream, as a host would. */
@@ -105,7 +106,7 @@ describe('passage replay', () => {
 
   it('prints JSON lines with --json', async () => {
     const opener = openerOf(await storeWith(encoded(signedIn)));
-    const { code, out } = await run({ json: true }, opener.openStore);
+    const { code, out } = await run({ format: 'json' }, opener.openStore);
     expect(code).toBe(EXIT_OK);
     const lines = out
       .trimEnd()
@@ -131,7 +132,7 @@ describe('passage replay', () => {
 
   it('exits 1 on a record that is not a record (UNREADABLE_RECORD)', async () => {
     const opener = openerOf(await storeWith([encodeRecord(signedIn[0]!), 'not a record']));
-    const { code, err } = await run({ json: true }, opener.openStore);
+    const { code, err } = await run({ format: 'json' }, opener.openStore);
     expect(code).toBe(EXIT_FAILURE);
     expect(err).toContain('UNREADABLE_RECORD at position 2');
   });
@@ -215,7 +216,8 @@ describe('parseReplayArgs and runReplayCommand', () => {
       attemptId: 'a1',
       natsUrl: DEFAULT_NATS_URL,
       tenant: DEFAULT_TENANT,
-      json: false,
+      format: 'text',
+      output: null,
     });
     expect(DEFAULT_NATS_URL).toBe('nats://127.0.0.1:4222');
     expect(DEFAULT_TENANT).toBe('default');
@@ -223,7 +225,8 @@ describe('parseReplayArgs and runReplayCommand', () => {
       attemptId: 'a1',
       natsUrl: 'nats://h:1',
       tenant: 'acme',
-      json: true,
+      format: 'json',
+      output: null,
     });
   });
 
