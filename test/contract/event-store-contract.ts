@@ -571,6 +571,62 @@ export const describeEventStoreContract = (name: string, makeStore: MakeEventSto
       );
 
       it(
+        'reads from an instant (since) and to a position (upToPosition), alone or together',
+        async () => {
+          const tenant = freshTenant();
+          const stream = streamOf(tenant);
+          const id = messageIds();
+          const before = await appendAll(
+            stream,
+            [0, 1, 2].map((n) => ({ id: id(n), body: `${n}` })),
+          );
+          // A gap the store's clock cannot blur: the instant below falls between the batches.
+          await pause(30);
+          const after = await appendAll(
+            stream,
+            [3, 4, 5, 6].map((n) => ({ id: id(n), body: `${n}` })),
+            before.at(-1),
+          );
+          const all = await readCategory(tenant, 'signin');
+          const since = all[3]?.storedAt ?? '';
+          const from = (read: AsyncIterable<StoredMessage>) =>
+            collectWithin(read, 'a bounded read').then((ms) => ms.map((m) => m.position));
+
+          expect(await from(store.readCategory(tenant, 'signin', { since }))).toEqual(after);
+          expect(await from(store.readStream(stream, { since }))).toEqual(after);
+          expect(
+            await from(store.readCategory(tenant, 'signin', { upToPosition: after[1] ?? 0 })),
+          ).toEqual([...before, after[0], after[1]]);
+          expect(
+            await from(store.readStream(stream, { since, upToPosition: after[2] ?? 0 })),
+          ).toEqual(after.slice(0, 3));
+          expect(
+            await from(
+              store.readCategory(tenant, 'signin', {
+                since,
+                afterPosition: after[0] ?? 0,
+                upToPosition: after[2] ?? 0,
+              }),
+            ),
+          ).toEqual(after.slice(1, 3));
+          const later = new Date(Date.parse(all.at(-1)?.storedAt ?? '') + 60_000).toISOString();
+          expect(await from(store.readCategory(tenant, 'signin', { since: later }))).toEqual([]);
+        },
+        TEST_TIMEOUT_MS,
+      );
+
+      it(
+        'tells the position of its last message',
+        async () => {
+          const stream = streamOf(freshTenant());
+          const [position] = await appendAll(stream, [{ id: messageIds()(0), body: '{}' }]);
+          // Other tests append to the same store at the same time: at least this one's.
+          expect(await store.headPosition()).toBeGreaterThanOrEqual(position ?? 1);
+        },
+        TEST_TIMEOUT_MS,
+      );
+
+      it(
         'keeps bodies as opaque text and gives them back exactly',
         async () => {
           const stream = streamOf(freshTenant());

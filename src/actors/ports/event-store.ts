@@ -79,6 +79,13 @@ export class EventStoreUnavailableError extends Error {
 export interface ReadOptions {
   /** Only messages after this position (exclusive); 0 or absent reads from the start. */
   readonly afterPosition?: number;
+  /**
+   * Only messages the store took at or after this instant (ISO 8601), found by the store's
+   * own index rather than by reading what comes before. With `afterPosition`, both apply.
+   */
+  readonly since?: string;
+  /** Nothing after this position: a reader of a live store reads to an end fixed in advance. */
+  readonly upToPosition?: number;
 }
 
 /**
@@ -132,6 +139,8 @@ export interface EventStore {
     options: SubscribeOptions,
     handler: (message: StoredMessage) => Promise<Reaction>,
   ): Promise<Subscription>;
+  /** The position of the store's last message, 0 when it is empty. */
+  headPosition(): Promise<number>;
   /** Messages that subscribers moved aside, oldest first. */
   readDeadLetters(tenant: string): AsyncIterable<DeadLetter>;
   /** Releases connections and timers the adapter owns (not servers it did not start). */

@@ -17,6 +17,7 @@ export const watchAttemptAppends = (
     readCategory: (tenant, category, options) => store.readCategory(tenant, category, options),
     subscribe: (options, handler) => store.subscribe(options, handler),
     readDeadLetters: (tenant) => store.readDeadLetters(tenant),
+    headPosition: () => store.headPosition(),
     close: () => store.close(),
     append: async (stream, message, options) => {
       const appended = await store.append(stream, message, options);

@@ -5,6 +5,7 @@ import {
   type DeadLetter,
   type EventStore,
   type NewMessage,
+  type ReadOptions,
   type StoredMessage,
   type StreamCategory,
   type StreamName,
@@ -120,11 +121,19 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
    */
   async function* readAfter(
     take: () => readonly StoredMessage[] | undefined,
-    afterPosition: number,
+    read: ReadOptions,
   ): AsyncGenerator<StoredMessage> {
+    const after = read.afterPosition ?? 0;
+    const upTo = read.upToPosition ?? Number.POSITIVE_INFINITY;
+    const since = read.since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(read.since);
     const messages = await settled(() => {
       ensureOpen();
-      return (take() ?? []).filter((message) => message.position > afterPosition);
+      return (take() ?? []).filter(
+        (message) =>
+          message.position > after &&
+          message.position <= upTo &&
+          Date.parse(message.storedAt) >= since,
+      );
     });
     yield* messages;
   }
@@ -165,13 +174,13 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       readAfter(() => {
         checkStreamName(stream);
         return streams.get(streamKey(stream));
-      }, readOptions.afterPosition ?? 0),
+      }, readOptions),
 
     readCategory: (tenant, category, readOptions = {}) =>
       readAfter(() => {
         checkCategory(tenant, category);
         return categories.get(categoryKey(tenant, category));
-      }, readOptions.afterPosition ?? 0),
+      }, readOptions),
 
     subscribe: (options, handler) =>
       settled((): Subscription => {
@@ -192,6 +201,12 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       }),
 
     readDeadLetters: (tenant) => deadLettersOf(tenant),
+
+    headPosition: () =>
+      settled(() => {
+        ensureOpen();
+        return lastPosition;
+      }),
 
     close: () =>
       settled(() => {

@@ -131,6 +131,8 @@ export const createJetStreamEventStore = (options: JetStreamEventStoreOptions): 
         stream: EVENTS_STREAM,
         filter,
         afterSequence: read?.afterPosition ?? 0,
+        ...(read?.since === undefined ? {} : { since: read.since }),
+        ...(read?.upToPosition === undefined ? {} : { upToSequence: read.upToPosition }),
         batchSize,
         ...(fetchExpiresMs === undefined ? {} : { fetchExpiresMs }),
       });
@@ -274,6 +276,14 @@ export const createJetStreamEventStore = (options: JetStreamEventStoreOptions): 
           await consumer.stop();
         },
       };
+    },
+
+    async headPosition(): Promise<number> {
+      try {
+        return (await (await jsm()).streams.info(EVENTS_STREAM)).state.last_seq;
+      } catch (error) {
+        throw unavailable('headPosition', error);
+      }
     },
 
     async *readDeadLetters(tenant: string): AsyncIterable<DeadLetter> {

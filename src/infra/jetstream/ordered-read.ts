@@ -6,6 +6,10 @@ export interface OrderedReadInput {
   readonly filter: string;
   /** Only messages after this stream sequence (exclusive); 0 reads from the start. */
   readonly afterSequence: number;
+  /** Only messages stored at or after this instant: the server seeks to it by its index. */
+  readonly since?: string;
+  /** Nothing after this stream sequence (inclusive). */
+  readonly upToSequence?: number;
   /** How many messages are asked for (and held in memory) at a time. */
   readonly batchSize: number;
   /** How long one fetch may wait for messages; default 2 s. */
@@ -29,12 +33,16 @@ export async function* readInOrder(
   js: JetStreamClient,
   input: OrderedReadInput,
 ): AsyncGenerator<JsMsg> {
+  const start =
+    input.since === undefined
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: input.afterSequence + 1 }
+      : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: input.since };
   const consumer = await js.consumers.get(input.stream, {
     filter_subjects: input.filter,
-    deliver_policy: DeliverPolicy.StartSequence,
-    opt_start_seq: input.afterSequence + 1,
+    ...start,
     inactive_threshold: INACTIVE_THRESHOLD_MS,
   });
+  const upTo = input.upToSequence ?? Number.POSITIVE_INFINITY;
   try {
     let pending = (await consumer.info(true)).num_pending;
     let emptyFetches = 0;
@@ -48,7 +56,13 @@ export async function* readInOrder(
         for await (const message of batch) {
           received += 1;
           pending = message.info.pending;
+          // Past the end asked for: the reader is done (the consumer is deleted below).
+          if (message.seq > upTo) return;
+          // A time seek starts at the first message at or after `since`; `afterSequence`
+          // still applies when both are given.
+          if (message.seq <= input.afterSequence) continue;
           yield message;
+          if (message.seq === upTo) return;
         }
       } finally {
         batch.stop();
