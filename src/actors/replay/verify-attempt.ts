@@ -89,6 +89,8 @@ export interface AttemptVerifier {
   readonly check: (input: RecordInput) => boolean;
   /** The verification so far. */
   readonly result: () => AttemptVerification;
+  /** Where the records verified so far leave the attempt; cheap, unlike `result`. */
+  readonly current: () => { readonly state: SignInStateName; readonly outcome: Outcome | null };
 }
 
 const isUnreadable = (input: RecordInput): input is RecordDecodeError =>
@@ -328,7 +330,7 @@ export const createAttemptVerifier = (
     ...(divergence === undefined ? {} : { divergence }),
   });
 
-  return { check, result };
+  return { check, result, current: () => ({ state: stateName, outcome }) };
 };
 
 /**
