@@ -147,7 +147,7 @@ const renderDiagrams = (result: AttemptVerification, options: TimelineHtmlOption
       },
     )}</div><figcaption>${title}</figcaption></figure>`;
   });
-  return markup`<section class="machine" aria-labelledby="machine-heading"><h2 id="machine-heading">The path through the machine</h2>${figures}<ul class="legend"><li><span class="key taken"></span>transitions this attempt took, with their record numbers</li><li><span class="key visited"></span>states it went through</li><li><span class="key current"></span>where it stands now</li><li><span class="key diverged"></span>where it stopped verifying</li><li><span class="key idle"></span>the rest of the machine</li></ul></section>`;
+  return markup`<section class="machine" aria-labelledby="machine-heading"><h2 id="machine-heading">The path through the machine</h2>${figures}<ul class="legend"><li><span class="key taken"></span>transitions this attempt took, with their record numbers</li><li><span class="key visited"></span>states it went through</li><li><span class="key current"></span>where it is now: its outcome, or under way</li><li><span class="key diverged"></span>where it stopped verifying</li><li><span class="key idle"></span>the rest of the machine</li></ul></section>`;
 };
 
 // --- header -------------------------------------------------------------------------------
@@ -236,10 +236,14 @@ const renderStates = (entry: TimelineEntry): SafeHtml => {
     entry.stateAfter === null
       ? markup`<span class="muted" title="not replayed">?</span>`
       : markup`${entry.stateAfter}`;
+  // A record refused before the machine ran has no state to compare: its claim is shown
+  // plainly. One the machine ran to another state than recorded is a mismatch, in red.
   const recorded =
-    entry.recordedState !== null && entry.recordedState !== entry.stateAfter
-      ? markup` <span class="recorded">(recorded: ${entry.recordedState})</span>`
-      : null;
+    entry.recordedState === null || entry.recordedState === entry.stateAfter
+      ? null
+      : entry.stateAfter === null
+        ? markup` <span class="recorded">(recorded: ${entry.recordedState})</span>`
+        : markup` <span class="recorded mismatch">(recorded: ${entry.recordedState})</span>`;
   return markup`${entry.stateBefore} <span class="arrow">→</span> ${after}${recorded}`;
 };
 

@@ -34,9 +34,9 @@ h2 { font-size: 1.1rem; margin: 1.75rem 0 0.6rem; padding-bottom: 0.3rem; border
 .verdict.empty { border-color: var(--grey); background: #f9fafb; }
 .code { font-weight: 700; }
 
-.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: 0.5rem 1.5rem; margin: 0; }
-.facts div { min-width: 0; }
-.facts .wide { grid-column: 1 / -1; }
+.facts { display: flex; flex-wrap: wrap; gap: 0.6rem 3rem; margin: 0; }
+.facts div { min-width: 8rem; max-width: 100%; }
+.facts .wide { flex-basis: 100%; }
 .facts dt { color: var(--muted); font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.05em; }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .hash { word-break: break-all; }
@@ -79,17 +79,22 @@ svg.diagram .badge.diverged rect { fill: var(--red); }
 table { border-collapse: collapse; width: 100%; font-size: 0.88rem; }
 thead th { text-align: left; color: var(--muted); font-size: 0.78rem; text-transform: uppercase; letter-spacing: 0.04em;
   border-bottom: 2px solid var(--line); padding: 0.35rem 0.5rem; }
-tbody th, tbody td { text-align: left; vertical-align: top; border-bottom: 1px solid var(--line); padding: 0.45rem 0.5rem; overflow-wrap: anywhere; }
+tbody th, tbody td { text-align: left; vertical-align: top; border-bottom: 1px solid var(--line); padding: 0.45rem 0.5rem; overflow-wrap: break-word; }
 tbody th { font-weight: 700; white-space: nowrap; }
 tbody tr.verified:nth-child(even) { background: #f9fafb; }
 .mark { font-weight: 800; }
 .mark.ok { color: var(--green); }
 .mark.bad { color: var(--red); }
 td.time { white-space: nowrap; }
+td.states { min-width: 11rem; }
+td.details { min-width: 13rem; }
+/* What a writer of the log chose may be one long word: it breaks anywhere rather than widen the table. */
+td.controller, td.details { overflow-wrap: anywhere; }
 .elapsed { display: block; color: var(--muted); font-size: 0.8rem; }
 td.event { font-weight: 600; white-space: nowrap; }
 .arrow { color: var(--muted); }
-.recorded { color: var(--red); font-weight: 600; }
+.recorded { color: var(--muted); }
+.recorded.mismatch { color: var(--red); font-weight: 600; }
 .detail { display: inline-block; margin: 0 0.6rem 0.15rem 0; }
 .detail-name { color: var(--muted); }
 tr.diverged { background: var(--red-soft); box-shadow: inset 4px 0 0 var(--red); }
@@ -109,5 +114,6 @@ tr.divergence-row td { background: var(--red-soft); color: var(--red); font-weig
   .diagram-scroll { overflow: visible; }
   tr, .verdict, figure { break-inside: avoid; }
   thead { display: table-header-group; }
+  table { font-size: 0.8rem; }
 }
 `;

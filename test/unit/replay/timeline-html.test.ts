@@ -298,6 +298,11 @@ describe('a history that does not verify', () => {
       'divergence-row',
     ]);
     expect(textOf(rows[4] ?? '')).toContain(`HASH_MISMATCH ${result.divergence?.message ?? ''}`);
+    // The record was refused before the machine ran: its recorded state is a claim, not a mismatch.
+    expect(textOf(single(rows[3] ?? page, 'td', 'states'))).toBe(
+      'queued → ? (recorded: validated)',
+    );
+    expect(elements(page, 'span', 'mismatch')).toEqual([]);
 
     const svg = single(page, 'svg', 'diagram');
     const red = edgesOf(svg).filter((edge) => hasClass(edge.element, 'diverged'));
@@ -329,6 +334,23 @@ describe('a history that does not verify', () => {
     const refused = single(svg, 'g', 'state', 'diverged');
     expect(refused.attributes['data-state']).toBe('awaitingUsername');
     expect(textOf(single(svg, 'g', 'badge', 'diverged'))).toContain('✗ #2');
+  });
+
+  it('a wrong recorded state: the machine’s own step is red, the claim next to it', async () => {
+    const records = recordsOf(textsOf(WITH_MFA));
+    // Record 3 (the password queued) claims the attempt ended; every hash recomputed.
+    const lying = rechained(modified(records, 2, (record) => ({ ...record, state: 'done' })));
+    const { result, page } = await render(lying.map(encodeRecord));
+    expect(result.divergence).toMatchObject({ code: 'STATE_MISMATCH', sequence: 3 });
+    const row = single(single(page, 'tbody'), 'tr', 'diverged');
+    expect(textOf(single(row, 'td', 'states'))).toBe('awaitingPassword → queued (recorded: done)');
+    expect(textOf(single(row, 'span', 'recorded', 'mismatch'))).toBe('(recorded: done)');
+    const svg = single(page, 'svg', 'diagram');
+    expect(
+      edgesOf(svg)
+        .filter((edge) => hasClass(edge.element, 'diverged'))
+        .map((edge) => pairKey(edge.source, edge.target)),
+    ).toEqual([pairKey('awaitingPassword', 'queued')]);
   });
 
   it('a first record that cannot be read: no diagram, and the page says why', async () => {
