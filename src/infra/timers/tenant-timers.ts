@@ -49,6 +49,9 @@ interface Consumer {
   busy: boolean;
 }
 
+/** Wake-ups in a row at a clock that has not moved before the queue stops looking. */
+const MAX_STILL_WAKES = 3;
+
 const delayOf = (ms: number): number => (Number.isFinite(ms) && ms > 0 ? ms : 0);
 
 export const createTenantTimers = (environment: TenantTimersEnvironment): TenantTimers => {
@@ -121,7 +124,11 @@ export const createTenantTimers = (environment: TenantTimersEnvironment): Tenant
     return released;
   };
 
-  const arm = (): void => {
+  /**
+   * Arms the one timer for the earliest deadline. `stillWakes` counts the wake-ups in a row
+   * that found the clock where it was when armed.
+   */
+  const arm = (stillWakes = 0): void => {
     const now = nowMs();
     let earliest = Infinity;
     for (const entry of entries) {
@@ -132,11 +139,18 @@ export const createTenantTimers = (environment: TenantTimersEnvironment): Tenant
     wake = setTimeout(
       () => {
         wake = undefined;
-        // A clock that has not moved at all cannot have made anything due; waiting on it
-        // again would spin, so the queue waits for check() (or anything else) instead.
-        if (release() || nowMs() !== now) pump();
+        if (release() || nowMs() !== now) {
+          pump();
+          return;
+        }
+        // The wall clock may lag the event loop's timers by a millisecond, so a wake-up can
+        // come a hair before the deadline: look again, a few times. A clock that still has
+        // not moved is a hand-held one; waiting on it for ever would spin, so the queue then
+        // waits for check() (or anything else) instead.
+        if (stillWakes < MAX_STILL_WAKES) arm(stillWakes + 1);
       },
-      Math.max(1, Math.ceil(earliest - now)),
+      // Looking again is a millisecond away: the deadline was reached on the other clock.
+      stillWakes > 0 ? 1 : Math.max(1, Math.ceil(earliest - now)),
     );
   };
 
