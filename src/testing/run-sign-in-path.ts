@@ -117,8 +117,9 @@ export const runSignInPath = async (
   }
 
   const engaged = new Set<TransientState>();
-  // What the records should say: the path's steps, with the wrong codes a failed MFA took.
-  const expectedRecords: RecordedStep[] = [];
+  // What the records should say: the path's steps, with the wrong codes a failed MFA took,
+  // each with the step it belongs to (for the report when a record differs).
+  const expectedRecords: (RecordedStep & { readonly stepIndex: number })[] = [];
   const notes: string[] = [];
   let attemptId: string | null = null;
   let current: { index: number | null; label: string } = { index: null, label: 'prepare' };
@@ -278,7 +279,11 @@ export const runSignInPath = async (
           `after a wrong code the attempt is in ${snapshot.state}`,
         );
       }
-      expectedRecords.push({ eventType: 'MfaCodeRejected', state: 'mfa' });
+      expectedRecords.push({
+        eventType: 'MfaCodeRejected',
+        state: 'mfa',
+        stepIndex: current.index ?? 0,
+      });
     }
     throw new StepFailure(
       'MFA_NEVER_ENDED',
@@ -349,7 +354,7 @@ export const runSignInPath = async (
         if (step === undefined) break;
         current = { index, label: step.event.type };
         await perform(index, planned);
-        expectedRecords.push({ eventType: step.event.type, state: planned.to });
+        expectedRecords.push({ eventType: step.event.type, state: planned.to, stepIndex: index });
         const waitedForRecord =
           planned.action.kind === 'forgeAnswer' ||
           (!planned.readable && driver.observer !== undefined);
@@ -373,6 +378,8 @@ export const runSignInPath = async (
           return actual?.eventType !== expected.eventType || actual.state !== expected.state;
         });
         if (differs >= 0) {
+          const stepIndex = expectedRecords[differs]?.stepIndex ?? path.steps.length - 1;
+          current = { index: stepIndex, label: path.steps[stepIndex]?.event.type ?? 'the records' };
           throw new StepFailure(
             'RECORDS_DIFFER',
             describeRecord(expectedRecords[differs]),
@@ -381,6 +388,7 @@ export const runSignInPath = async (
           );
         }
         recorded = seen.steps.slice(0, expectedRecords.length);
+        // (the attempt may go on after the path's last step: a time-out fires later, say)
       }
       return {
         kind: 'passed',
