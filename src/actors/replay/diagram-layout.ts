@@ -73,11 +73,11 @@ export interface DiagramLayout {
 }
 
 export const NODE_WIDTH = 144;
-export const NODE_HEIGHT = 46;
+const NODE_HEIGHT = 46;
 const PITCH = 194;
-export const LINE_HEIGHT = 14;
+const LINE_HEIGHT = 14;
 /** An estimate of the average width of a label character at the labels' 12px. */
-export const CHAR_WIDTH = 6.7;
+const CHAR_WIDTH = 6.7;
 /** How far a self-loop rises above its state. */
 const LOOP_RISE = 30;
 /** How far from a state's centre arcs leave and arrive (inside the half that is theirs). */
@@ -178,7 +178,7 @@ export const wrapEvents = (events: readonly string[], chars: number): string[][]
   return lines;
 };
 
-export const lineText = (line: readonly string[]): string => line.join(SEPARATOR);
+const lineText = (line: readonly string[]): string => line.join(SEPARATOR);
 
 const round = (n: number): number => Math.round(n * 10) / 10;
 
