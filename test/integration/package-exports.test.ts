@@ -37,4 +37,16 @@ describe('the package exports', () => {
     expect(allTransitions).toBe(true);
     expect(total).toBeGreaterThan(20);
   });
+
+  it("passage/testing gives the tester's kit: the runner, the driver interface, the HTTP driver", () => {
+    const out = importInNode(`
+      import * as testing from 'passage/testing';
+      const names = ['runSignInPaths', 'runSignInPath', 'planSignInPath', 'formatRunReport',
+        'createHttpSignInDriver', 'createNatsSignInTools', 'eventStoreObserver',
+        'processPauseHold', 'readUpBanner', 'TestingError', 'SIGN_IN_ACCOUNTS',
+        'TRANSIENT_STATES', 'systemRunnerClock', 'DEFAULT_RUN_OPTIONS'];
+      console.log(JSON.stringify(names.filter((n) => typeof testing[n] === 'undefined')));
+    `);
+    expect(JSON.parse(out)).toEqual([]);
+  });
 });
