@@ -21,6 +21,7 @@ try {
     version: packageJson.version,
     stopSignal,
     env: process.env,
+    errIsTerminal: process.stderr.isTTY,
   });
 } catch (error) {
   // Errors with a stable code (NATS_UNREACHABLE, EVENT_STORE_UNAVAILABLE, ...) are told as

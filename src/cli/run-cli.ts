@@ -2,6 +2,8 @@ import { runHostCommand, runServeCommand } from './commands/serve-cli.js';
 import { runMachine } from './commands/machine.js';
 import { runMfaCommand } from './commands/mfa.js';
 import { runPathsCommand } from './commands/paths.js';
+import { runAuditCommand } from './commands/audit.js';
+import { runParallelLogAudit } from '../infra/audit/parallel-log-audit.js';
 import { runUp } from './commands/up.js';
 import { openJetStreamStore, runReplayCommand } from './commands/replay.js';
 import { HELP } from './help.js';
@@ -19,6 +21,8 @@ export interface CliContext {
   readonly stopSignal: Promise<void>;
   /** The environment settings are read from (`PASSAGE_*`). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Whether standard error is a terminal: long commands draw progress there. */
+  readonly errIsTerminal?: boolean;
 }
 
 export const runCli = async (
@@ -57,6 +61,13 @@ export const runCli = async (
       return runTokenCommand(rest, io, context.env ?? {});
     case 'paths':
       return runPathsCommand(rest, io);
+    case 'audit':
+      return runAuditCommand(rest, io, {
+        openStore: openJetStreamStore,
+        runParallel: runParallelLogAudit,
+        now: () => performance.now(),
+        errIsTerminal: context.errIsTerminal === true,
+      });
     case 'replay':
       return runReplayCommand(rest, io, openJetStreamStore);
     default:

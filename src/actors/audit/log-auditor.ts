@@ -118,6 +118,16 @@ export const createLogAuditor = (options: LogAuditorOptions): LogAuditor => {
   const seen = options.seen ?? createExactSeenAttempts();
   const skewMs = options.firstRecordSkewMs ?? DEFAULT_SKEW_MS;
   const open = new Map<string, Tracker>();
+  /**
+   * Attempts whose history was read past the scan and that ended: the scan's own copies of
+   * those records are skipped. An entry goes once the scan has passed its position.
+   */
+  const readAhead = new Map<string, number>();
+  let pushed = 0;
+
+  const forgetPassed = (position: number) => {
+    for (const [attemptId, upTo] of readAhead) if (upTo < position) readAhead.delete(attemptId);
+  };
 
   const track = (attemptId: string, firstPosition: number): Tracker => {
     seen.add(attemptId);
@@ -199,6 +209,7 @@ export const createLogAuditor = (options: LogAuditorOptions): LogAuditor => {
     if (t.verifier.current().state === 'done') {
       report(t);
       open.delete(t.attemptId);
+      if (t.skipUpTo > 0) readAhead.set(t.attemptId, t.skipUpTo);
     }
   };
 
@@ -249,6 +260,13 @@ export const createLogAuditor = (options: LogAuditorOptions): LogAuditor => {
   };
 
   const push = async (record: LogRecord): Promise<void> => {
+    pushed += 1;
+    if (readAhead.size > 0 && pushed % 1024 === 0) forgetPassed(record.position);
+    const ahead = readAhead.get(record.attemptId);
+    if (ahead !== undefined) {
+      if (record.position <= ahead) return;
+      readAhead.delete(record.attemptId);
+    }
     const t = open.get(record.attemptId);
     if (t !== undefined) {
       if (record.position <= t.skipUpTo || t.failedAt !== null) return;
@@ -292,7 +310,8 @@ export const createLogAuditor = (options: LogAuditorOptions): LogAuditor => {
       report(t);
     }
     open.clear();
+    readAhead.clear();
   };
 
-  return { push, finish, held: () => open.size };
+  return { push, finish, held: () => open.size + readAhead.size };
 };

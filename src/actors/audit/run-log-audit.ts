@@ -42,7 +42,7 @@ const PROGRESS_EVERY = 2048;
 export const runLogAudit = async (input: RunLogAuditInput): Promise<LogAuditRun> => {
   const counter = createTotalsCounter();
   const auditor = createLogAuditor({
-    readAttempt: input.log.readAttempt,
+    ...(input.log.readAttempt === undefined ? {} : { readAttempt: input.log.readAttempt }),
     ...(input.seen === undefined ? {} : { seen: input.seen }),
     keepTexts: input.keepTexts === true && input.onSelected !== undefined,
     onVerdict: (verdict) => {

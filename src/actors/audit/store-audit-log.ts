@@ -13,7 +13,8 @@ export interface AuditLog {
   readonly headPosition: () => Promise<number>;
   /** The range's records in store order, up to `upTo` and stopping at `until`. */
   readonly scan: (range: AuditRange, upTo: number) => AsyncIterable<LogRecord>;
-  readonly readAttempt: (attemptId: string, afterPosition: number) => AsyncIterable<LogRecord>;
+  /** Absent offline (a file): histories cannot be read from elsewhere. */
+  readonly readAttempt?: (attemptId: string, afterPosition: number) => AsyncIterable<LogRecord>;
 }
 
 const toLogRecord = (message: StoredMessage): LogRecord => ({
@@ -24,7 +25,7 @@ const toLogRecord = (message: StoredMessage): LogRecord => ({
 });
 
 /** The audit's view of an event store (JetStream in production, in memory in tests). */
-export const storeAuditLog = (store: EventStore, tenant: string): AuditLog => ({
+export const storeAuditLog = (store: EventStore, tenant: string): Required<AuditLog> => ({
   headPosition: () => store.headPosition(),
   async *scan(range, upTo) {
     const until = range.until === undefined ? Number.POSITIVE_INFINITY : Date.parse(range.until);

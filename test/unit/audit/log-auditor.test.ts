@@ -174,6 +174,29 @@ describe('a tampered log', () => {
   });
 });
 
+describe('a first record stored long after its own time', () => {
+  it('is checked against its history once, and the scan skips what that read covered', async () => {
+    const target = log.attempts[20] ?? '';
+    const first = positionOf(log.records, target, 1);
+    // Stored an hour after it says it happened: copied in, or a writer's clock far off.
+    const late = log.records.map((r) =>
+      r.attemptId === target
+        ? { ...r, storedAt: new Date(Date.parse(r.storedAt) + 3_600_000).toISOString() }
+        : r,
+    );
+    const result = await audit(late);
+    expect(result.reads).toEqual([target]);
+    expect(result.verdicts.filter((v) => v.attemptId === target)).toEqual([
+      expect.objectContaining({ ok: true, firstPosition: first, ended: true }),
+    ]);
+    expect(result.totals).toMatchObject({
+      attempts: 120,
+      divergent: 0,
+      records: log.records.length,
+    });
+  });
+});
+
 describe('a time range', () => {
   const middle = log.records[Math.floor(log.records.length / 2)];
   const since = middle?.storedAt ?? '';
