@@ -193,8 +193,8 @@ export const runSignInPath = async (
         throw new StepFailure(
           'WAIT_TIMED_OUT',
           to,
-          from,
-          `the attempt stayed in ${from} for ${boundMs} ms`,
+          snapshot.state,
+          `the attempt was still in ${snapshot.state} after ${boundMs} ms`,
         );
       }
       await clock.sleep(o.pollIntervalMs, NEVER);
