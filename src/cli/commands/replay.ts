@@ -18,6 +18,8 @@ import {
 import { releasedMachine } from '../../domain/signin/released-machines.js';
 import { IdSchema, TenantSchema } from '../../domain/shared/wire-primitives.js';
 import { publicFileProblem, writePublicFile } from '../../infra/files/public-file.js';
+import { access, constants } from 'node:fs/promises';
+import { readRecordFile } from '../../infra/audit/file-audit-log.js';
 import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
 
 // Re-exported for callers and tests that know them from here.
@@ -48,6 +50,12 @@ export interface ReplayOptions {
   readonly attemptId: string;
   readonly natsUrl: string;
   readonly tenant: string;
+  /**
+   * An exported file (`passage audit export`) to read instead of NATS, offline. The tenant
+   * is then checked only when given (`tenantGiven`).
+   */
+  readonly file?: string;
+  readonly tenantGiven?: boolean;
   readonly format: ReplayFormat;
   /** A file to write the timeline to; standard output when null. */
   readonly output: string | null;
@@ -81,6 +89,7 @@ export type ReplayFailureCode =
   | 'NATS_UNREACHABLE'
   | 'EVENT_STORE_UNAVAILABLE'
   | 'ATTEMPT_NOT_VERIFIED'
+  | 'FILE_NOT_READABLE'
   | 'OUTPUT_NOT_WRITABLE';
 
 const fail = (io: CliIo, code: ReplayFailureCode, message: string): number => {
@@ -120,8 +129,9 @@ export const parseReplayArgs = (args: readonly string[]): ReplayOptions | string
     parsed = parseArgs({
       args: [...args],
       options: {
-        nats: { type: 'string', default: DEFAULT_NATS_URL },
-        tenant: { type: 'string', default: DEFAULT_TENANT },
+        nats: { type: 'string' },
+        tenant: { type: 'string' },
+        file: { type: 'string' },
         json: { type: 'boolean', default: false },
         format: { type: 'string' },
         output: { type: 'string' },
@@ -144,10 +154,14 @@ export const parseReplayArgs = (args: readonly string[]): ReplayOptions | string
     return `--json is --format json; it cannot be combined with --format ${format}`;
   }
   if (output === '') return '--output needs a file name';
+  const { file, nats, tenant } = parsed.values;
+  if (file !== undefined && nats !== undefined) return '--file and --nats: one source at a time';
+  if (file === '') return '--file needs a file name';
   return {
     attemptId,
-    natsUrl: parsed.values.nats ?? DEFAULT_NATS_URL,
-    tenant: parsed.values.tenant ?? DEFAULT_TENANT,
+    natsUrl: nats ?? DEFAULT_NATS_URL,
+    tenant: tenant ?? DEFAULT_TENANT,
+    ...(file === undefined ? {} : { file, tenantGiven: tenant !== undefined }),
     format: json === true ? 'json' : (format ?? 'text'),
     output: output ?? null,
   };
@@ -163,11 +177,18 @@ const optionsProblem = (options: ReplayOptions): string | null => {
   if (!tenant.success) {
     return `'${options.tenant}' is not a tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`;
   }
-  return natsUrlProblem(options.natsUrl);
+  return options.file === undefined ? natsUrlProblem(options.natsUrl) : null;
 };
 
 async function* bodiesOf(store: EventStore, stream: StreamName): AsyncGenerator<string> {
   for await (const message of store.readStream(stream)) yield message.body;
+}
+
+/** The attempt's records in an exported file, in the file's order, read line by line. */
+async function* bodiesInFile(file: string, attemptId: string): AsyncGenerator<string> {
+  for await (const record of readRecordFile(file)) {
+    if (record.attemptId === attemptId) yield record.body;
+  }
 }
 
 /** The timeline in the format asked for; the HTML page draws each record's own machine. */
@@ -234,6 +255,8 @@ export const runReplay = async (
     if (outputProblem !== null) return fail(io, 'OUTPUT_NOT_WRITABLE', outputProblem);
   }
 
+  if (options.file !== undefined) return replayFile(io, options, options.file, files);
+
   let opened: OpenedStore;
   try {
     opened = await openStore(options.natsUrl);
@@ -274,6 +297,34 @@ export const runReplay = async (
     // The verdict is already decided; a connection that fails to close changes nothing in it.
     await opened.close().catch(() => undefined);
   }
+};
+
+/** `passage replay <id> --file F`: the attempt's records from an exported file, offline. */
+const replayFile = async (
+  io: CliIo,
+  options: ReplayOptions,
+  file: string,
+  files: OutputFiles,
+): Promise<number> => {
+  try {
+    await access(file, constants.R_OK);
+  } catch (error) {
+    return fail(io, 'FILE_NOT_READABLE', `cannot read ${file}: ${messageOf(error)}`);
+  }
+  const tap = tapMachineVersions(bodiesInFile(file, options.attemptId));
+  let result: AttemptVerification;
+  try {
+    result = await verifyAttemptTexts(tap.texts, {
+      attemptId: options.attemptId,
+      ...(options.tenantGiven === true ? { tenant: options.tenant } : {}),
+    });
+  } catch (error) {
+    return fail(io, 'FILE_NOT_READABLE', `cannot read ${file}: ${messageOf(error)}`);
+  }
+  if (result.records === 0) {
+    return fail(io, 'ATTEMPT_NOT_FOUND', `no records for attempt ${options.attemptId} in ${file}`);
+  }
+  return report(io, options, result, tap.versions(), files);
 };
 
 /** `passage replay …` from its arguments: parses, then runs. */
