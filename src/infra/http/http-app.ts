@@ -33,8 +33,22 @@ export const buildHttpApp = async (options: HttpAppOptions): Promise<FastifyInst
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
     requestTimeout: 60_000,
+    // A path that does not decode (`%E0%A4%A`) or a path parameter past the router's limit
+    // is refused by the router before any route or error handler: without this, fastify
+    // answers those itself, in a shape that is not passage's. Neither URL names a route.
+    frameworkErrors: (error, request, reply) => {
+      const path = request.url.split('?')[0]?.slice(0, 200) ?? '';
+      const why =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'a part of the path is too long'
+          : 'the path is not valid percent-encoded UTF-8';
+      void sendError(reply, 'NOT_FOUND', `no route for ${request.method} ${path}: ${why}`);
+    },
   });
 
+  // JSON only: fastify's own text/plain parser would hand a route a string, which the API
+  // would then refuse as INVALID_INPUT when what is wrong is the media type (415).
+  app.removeContentTypeParser('text/plain');
   // JSON, with an empty body read as "no body" (clients often send the header alone), and
   // fastify's guard against __proto__ pollution kept.
   const parseJson = app.getDefaultJsonParser('error', 'error');
