@@ -12,6 +12,7 @@ import { initialLockoutState, type LockoutState } from '../../domain/lockout/sta
 import { lockoutStatus, type LockoutStatus } from '../../domain/lockout/status.js';
 import { VersionConflictError, type EventStore, type StreamName } from '../ports/event-store.js';
 import type { Logger } from '../ports/logger.js';
+import { createLruCache } from '../shared/lru-cache.js';
 
 /**
  * The stream id of an account: a hash of its user name, so that any name (dots, spaces,
@@ -32,8 +33,17 @@ interface LockoutMessage {
 interface Loaded {
   readonly state: LockoutState;
   readonly position: number;
-  readonly eventIds: ReadonlySet<string>;
+  /**
+   * The ids of the account's latest events, to recognise a report recorded before (a
+   * reactor's redelivery). Bounded: a report retried later than this many events is caught
+   * by the store's duplicate window instead (its message id is the command's).
+   */
+  readonly recentEventIds: readonly string[];
 }
+
+/** Accounts kept folded in memory per node; more are read from the store again. */
+const DEFAULT_CACHED_ACCOUNTS = 10_000;
+const RECENT_EVENT_IDS = 256;
 
 /** A lockout command without its account, which the lockout fills in from the user name. */
 export type LockoutReport = LockoutCommand extends infer C
@@ -61,6 +71,8 @@ export const createAccountLockout = (options: {
   readonly tenant: string;
   readonly logger: Logger;
   readonly policy?: LockoutPolicy;
+  /** Accounts kept folded in memory (0: none). Default 10,000. */
+  readonly cachedAccounts?: number;
 }): AccountLockout => {
   const { store, tenant, logger } = options;
   const policy = options.policy ?? defaultLockoutPolicy;
@@ -70,11 +82,20 @@ export const createAccountLockout = (options: {
     id: accountKeyOf(username),
   });
 
+  // An account's history grows with every sign-in for as long as the account exists; each
+  // node folds it once and then reads only what was appended since (it always catches up
+  // before answering, so another node's appends are never missed).
+  const cache = createLruCache<Loaded>(options.cachedAccounts ?? DEFAULT_CACHED_ACCOUNTS);
+  const empty: Loaded = { state: initialLockoutState(), position: 0, recentEventIds: [] };
+
   const load = async (username: string): Promise<Loaded> => {
-    let state = initialLockoutState();
-    let position = 0;
-    const eventIds = new Set<string>();
-    for await (const message of store.readStream(streamOf(username))) {
+    const key = accountKeyOf(username);
+    const cached = cache.get(key) ?? empty;
+    let { state, position } = cached;
+    const recent = [...cached.recentEventIds];
+    for await (const message of store.readStream(streamOf(username), {
+      afterPosition: cached.position,
+    })) {
       position = message.position;
       let events: unknown[] = [];
       try {
@@ -94,10 +115,17 @@ export const createAccountLockout = (options: {
           continue;
         }
         state = evolveLockout(state, event.right);
-        eventIds.add(event.right.eventId);
+        recent.push(event.right.eventId);
       }
     }
-    return { state, position, eventIds };
+    const loaded: Loaded = {
+      state,
+      position,
+      recentEventIds: recent.slice(-RECENT_EVENT_IDS),
+    };
+    // Two loads of one account may finish out of order: keep the one that read further.
+    if (position >= (cache.get(key)?.position ?? 0)) cache.set(key, loaded);
+    return loaded;
   };
 
   return {
@@ -107,7 +135,7 @@ export const createAccountLockout = (options: {
       const command = { ...fields, account: accountNameOf(username) } as LockoutCommand;
       for (let retry = 0; retry <= MAX_RETRIES; retry += 1) {
         const loaded = await load(username);
-        if (loaded.eventIds.has(`${command.commandId}-0`)) return;
+        if (loaded.recentEventIds.includes(`${command.commandId}-0`)) return;
         const decided = decideLockout(command, loaded.state, policy);
         if (isLeft(decided)) {
           logger.warn('lockout.refused', {
@@ -120,6 +148,7 @@ export const createAccountLockout = (options: {
         if (decided.right.length === 0) return;
         try {
           const body: LockoutMessage = { v: 1, events: decided.right };
+          // A duplicate (the store's window saw this report's message id) is done too.
           await store.append(
             streamOf(username),
             {

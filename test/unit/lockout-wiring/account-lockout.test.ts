@@ -111,3 +111,65 @@ describe('account lockout on the event store', () => {
     expect((await lockout.status('dan', 'x', new Date(T0))).locked).toBe(false);
   });
 });
+
+describe('reading an account', () => {
+  /** A store that counts the messages it hands out, to see what each check reads. */
+  const countingStore = () => {
+    const store = createInMemoryEventStore();
+    stores.push(store);
+    let read = 0;
+    const counted: typeof store = {
+      ...store,
+      append: (...args) => store.append(...args),
+      readStream: async function* (stream, options) {
+        for await (const message of store.readStream(stream, options)) {
+          read += 1;
+          yield message;
+        }
+      },
+    };
+    return { store: counted, read: () => read };
+  };
+  const failure = (i: number, username = 'grace') =>
+    ({
+      type: 'recordFailure',
+      commandId: `f${i}`,
+      at: at(i),
+      username,
+      location: 'office',
+    }) as const;
+
+  it('folds an account once, then reads only what was appended since', async () => {
+    const { store, read } = countingStore();
+    const cached = createAccountLockout({ store, tenant: 'acme', logger: silentLogger });
+    const uncached = createAccountLockout({
+      store,
+      tenant: 'acme',
+      logger: silentLogger,
+      cachedAccounts: 0,
+    });
+    for (let i = 0; i < 50; i += 1) await cached.record(failure(i));
+    const readBy = async (lockout: typeof cached) => {
+      const before = read();
+      await lockout.status('grace', 'office', new Date(T0 + 60_000));
+      return read() - before;
+    };
+    expect(await readBy(uncached)).toBe(50);
+    // Only its own last append, which it had not read back yet.
+    expect(await readBy(cached)).toBeLessThanOrEqual(1);
+    expect(await readBy(cached)).toBe(0);
+  });
+
+  it('sees what another node appended, and still refuses to count a report twice', async () => {
+    const { store } = countingStore();
+    const one = createAccountLockout({ store, tenant: 'acme', logger: silentLogger });
+    const other = createAccountLockout({ store, tenant: 'acme', logger: silentLogger });
+    await one.status('grace', 'cafe', new Date(T0));
+    for (let i = 0; i < 3; i += 1) await other.record({ ...failure(i), location: 'cafe' });
+    expect((await one.status('grace', 'cafe', new Date(T0 + 10_000))).locked).toBe(true);
+    // The same report again, through the node that did not record it: nothing changes.
+    const position = await store.headPosition();
+    await one.record({ ...failure(2), location: 'cafe' });
+    expect(await store.headPosition()).toBe(position);
+  });
+});
