@@ -8,11 +8,21 @@ import { commandSubject, HOST_QUEUE_GROUP } from './command-subjects.js';
 
 /** Commands are small; anything larger is refused before it is parsed. */
 const MAX_COMMAND_BYTES = 16 * 1024;
+/**
+ * A refusal's message quotes what it refuses (an unknown key, a bad value), which can be as
+ * long as the command itself: cut it well inside the 2,000 characters a reply may carry, or
+ * the client would read the refusal as an unreadable reply.
+ */
+const MAX_MESSAGE_LENGTH = 500;
 
 const errorReply = (code: string, message: string): CommandReply => ({
   v: 1,
   ok: false,
-  error: { code, message },
+  error: {
+    code,
+    message:
+      message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}…` : message,
+  },
 });
 
 export const replyOf = (attemptId: string, result: HandleResult): CommandReply =>
