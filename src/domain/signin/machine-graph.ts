@@ -63,3 +63,29 @@ export const machineGraph = (machine: AnyStateMachine): MachineGraph => {
     transitions: machineTransitions(machine),
   };
 };
+
+/**
+ * The event types each state accepts. For a machine without guards this is exact, and far
+ * cheaper than XState's `snapshot.can(event)`, which computes a whole transition to answer:
+ * replay and hosts ask it for every event. The sign-in machines have no guards (a test
+ * keeps it so: `machineHasGuards`).
+ */
+export const acceptedEvents = (
+  machine: AnyStateMachine,
+): ReadonlyMap<string, ReadonlySet<string>> => {
+  const accepted = new Map<string, Set<string>>();
+  for (const { source, event } of machineTransitions(machine)) {
+    const events = accepted.get(source) ?? new Set<string>();
+    events.add(event);
+    accepted.set(source, events);
+  }
+  return accepted;
+};
+
+/** Whether any transition of the machine has a guard (then `acceptedEvents` is not exact). */
+export const machineHasGuards = (machine: AnyStateMachine): boolean =>
+  Object.values(machine.root.states).some((node) =>
+    [...node.transitions.values()].some((definitions) =>
+      definitions.some((definition) => definition.guard !== undefined),
+    ),
+  );

@@ -8,6 +8,7 @@ import {
 import type { Outcome } from '../outcomes/vocabulary.js';
 import type { EvolveError } from './evolve.js';
 import { SIGNIN_STATES, signInMachineV2, type SignInStateName } from './machine.js';
+import { acceptedEvents } from './machine-graph.js';
 import { signInMachineV1 } from './released/v1-machine.js';
 import { upcastTo, type RecordedSignInEvent } from './upcast.js';
 import { RELEASED_MACHINE_VERSIONS, type ReleasedMachineVersion } from './version.js';
@@ -66,29 +67,32 @@ const versioned = (
 export const defineReleasedMachine = (
   version: ReleasedMachineVersion,
   machine: AnyStateMachine,
-): ReleasedMachine => ({
-  version,
-  machine,
-  initial: () => versioned(version, initialTransition(machine)[0] as AnyMachineSnapshot),
-  apply: (state, event) => {
-    if (event.machineVersion > version) {
-      return left({
-        code: 'UNKNOWN_MACHINE_VERSION',
-        message: `event ${event.eventId} was written by machine v${event.machineVersion}, which machine v${version} cannot read`,
-        eventId: event.eventId,
-      });
-    }
-    const upcast = upcastTo(event, version);
-    if (!state.snapshot.can(upcast)) {
-      return left({
-        code: 'EVENT_NOT_ACCEPTED',
-        message: `event ${event.eventId} (${event.type}) is not accepted in state ${state.name} by machine v${version}`,
-        eventId: event.eventId,
-      });
-    }
-    return right(versioned(version, transition(machine, state.snapshot, upcast)[0]));
-  },
-});
+): ReleasedMachine => {
+  const accepts = acceptedEvents(machine);
+  return {
+    version,
+    machine,
+    initial: () => versioned(version, initialTransition(machine)[0] as AnyMachineSnapshot),
+    apply: (state, event) => {
+      if (event.machineVersion > version) {
+        return left({
+          code: 'UNKNOWN_MACHINE_VERSION',
+          message: `event ${event.eventId} was written by machine v${event.machineVersion}, which machine v${version} cannot read`,
+          eventId: event.eventId,
+        });
+      }
+      const upcast = upcastTo(event, version);
+      if (accepts.get(state.name)?.has(upcast.type) !== true) {
+        return left({
+          code: 'EVENT_NOT_ACCEPTED',
+          message: `event ${event.eventId} (${event.type}) is not accepted in state ${state.name} by machine v${version}`,
+          eventId: event.eventId,
+        });
+      }
+      return right(versioned(version, transition(machine, state.snapshot, upcast)[0]));
+    },
+  };
+};
 
 const MACHINES: Record<ReleasedMachineVersion, AnyStateMachine> = {
   1: signInMachineV1,
