@@ -80,8 +80,24 @@ Commands:
                      (with an example payload in --json) and the state expected after it,
                      and the coverage of the machine by these paths. For testers; the same
                      paths are exported by the package as passage/testing.
+  bench [--concurrency N] [--duration SECONDS] [--directory slapd|URL] [--rate N] [--json]
+        [--users N] [--agents N] [--agent-concurrency N] [--half-rate-duration SECONDS]
+        [--baseline-duration SECONDS] [--warm-up SECONDS] [--data-dir D] [--cpu-prof DIR]
+        [--no-audit] [--bench-users NAME[,NAME] [--bench-password-file F] [--ldap-* options]]
+                     Measure the real stack on this machine: starts nats-server, a directory
+                     (a demo slapd seeded with benchmark users, or your URL), the service and
+                     agents; measures raw ldapts binds and raw JetStream publishes; drives full
+                     sign-ins through the HTTP API (default 16 at once for 20 s), then at half
+                     the rate reached; replays the log it wrote (passage audit verify) at two
+                     sizes. Prints sign-ins/s and their ratio to raw binds, the password step's
+                     p50/p95/p99, the agent's validations/s per core, the publish and replay
+                     rates. --json: one JSON object, the last line. --cpu-prof writes the
+                     service's and agents' CPU profiles into DIR. With --directory URL the
+                     agents take the --ldap-* options of up, and sign in as --bench-users
+                     with the password in PASSAGE_BENCH_PASSWORD (or --bench-password-file).
+                     Exit 1 when a measured sign-in failed (BENCH_SIGN_INS_FAILED).
   help               Print this help.
   version            Print passage's version.
 
-Coming next (see the issues): audit, bench.
+Coming next (see the issues): audit.
 `;

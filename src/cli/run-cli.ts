@@ -3,6 +3,7 @@ import { runMachine } from './commands/machine.js';
 import { runMfaCommand } from './commands/mfa.js';
 import { runPathsCommand } from './commands/paths.js';
 import { runAuditCommand } from './commands/audit.js';
+import { runBench } from './commands/bench.js';
 import { runParallelLogAudit } from '../infra/audit/parallel-log-audit.js';
 import { runUp } from './commands/up.js';
 import { openJetStreamStore, runReplayCommand } from './commands/replay.js';
@@ -70,6 +71,13 @@ export const runCli = async (
       });
     case 'replay':
       return runReplayCommand(rest, io, openJetStreamStore);
+    case 'bench':
+      return runBench(rest, io, {
+        env: context.env ?? {},
+        stopSignal: context.stopSignal,
+        errIsTerminal: context.errIsTerminal === true,
+        now: () => performance.now(),
+      });
     default:
       return refuse(io, 'UNKNOWN_COMMAND', `unknown command '${command}'`);
   }

@@ -43,7 +43,8 @@ export type AnswerRecipe =
   | { readonly kind: 'oversized'; readonly size: number }
   | {
       readonly kind: 'forged';
-      readonly forAttempt: 'the attempt' | string;
+      /** Another attempt's id, or null for the attempt under test. */
+      readonly otherAttempt: string | null;
       readonly rightRequest: boolean;
       readonly requestId: string;
       readonly agentId: string | null;
@@ -62,7 +63,7 @@ export const expectedOf = (recipe: AnswerRecipe): Expected => {
     case 'oversized':
       return 'dead';
     case 'forged':
-      return recipe.forAttempt === 'the attempt' ? 'rejected' : 'dropped';
+      return recipe.otherAttempt === null ? 'rejected' : 'dropped';
     case 'another tenant':
       return recipe.signer === 'our agent' ? 'dead' : 'dropped';
     case 'another request':
@@ -116,7 +117,7 @@ export const answerRecipe = (scene: AnswerScene): fc.Arbitrary<AnswerRecipe> =>
           payload: b64(canonicalJson(payloadFor(scene))),
           signKeyId: 'key-1',
           signature: b64(new Uint8Array(64)),
-        } as Record<string, unknown>),
+        }),
         ANSWER_SHAPE,
         ['v', 'payload', 'signKeyId', 'signature'],
       ).map(({ value }) => ({ kind: 'wrong schema' as const, value })),
@@ -155,8 +156,8 @@ export const answerRecipe = (scene: AnswerScene): fc.Arbitrary<AnswerRecipe> =>
     {
       arbitrary: fc
         .record({
-          forAttempt: fc.oneof(
-            { arbitrary: fc.constant('the attempt'), weight: 1 },
+          otherAttempt: fc.oneof(
+            { arbitrary: fc.constant(null), weight: 1 },
             { arbitrary: id, weight: 2 },
           ),
           rightRequest: fc.boolean(),
@@ -202,7 +203,7 @@ export const rejectedPair = (
 ): { readonly requestId: string; readonly agentId: string } | null => {
   switch (recipe.kind) {
     case 'forged':
-      return recipe.forAttempt === 'the attempt'
+      return recipe.otherAttempt === null
         ? {
             requestId: recipe.rightRequest ? scene.requestId : recipe.requestId,
             agentId: recipe.agentId ?? scene.addressed.agentId,
@@ -243,7 +244,7 @@ export const answerMessage = async (
       });
     case 'forged': {
       const payload = payloadFor(scene, {
-        ...(recipe.forAttempt === 'the attempt' ? {} : { attemptId: recipe.forAttempt }),
+        ...(recipe.otherAttempt === null ? {} : { attemptId: recipe.otherAttempt }),
         requestId: recipe.rightRequest ? scene.requestId : recipe.requestId,
         agentId: recipe.agentId ?? scene.addressed.agentId,
         result: recipe.result as AnswerPayload['result'],

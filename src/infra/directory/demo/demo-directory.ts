@@ -8,6 +8,7 @@ import {
   planDemoDirectory,
   type DemoServiceAccount,
   type DemoUser,
+  type PlainUser,
 } from './demo-users.js';
 import { renderLdif } from './ldif.js';
 import {
@@ -39,6 +40,8 @@ export interface DemoDirectoryOptions {
   readonly schemaDir?: string;
   /** The time the users' states are written for; default now. */
   readonly now?: Date;
+  /** Users beyond the demo's five, who simply sign in (`passage bench` seeds them here). */
+  readonly plainUsers?: readonly PlainUser[];
 }
 
 export interface DemoDirectory {
@@ -107,7 +110,7 @@ export const startDemoDirectory = async (options: DemoDirectoryOptions): Promise
     }),
     { mode: 0o600 },
   );
-  const plan = planDemoDirectory(options.now ?? new Date());
+  const plan = planDemoDirectory(options.now ?? new Date(), options.plainUsers);
   // Loaded before the start: slapadd may write the operational attributes that set the
   // states (pwdChangedTime, pwdReset, pwdAccountLockedTime), which an LDAP add may not.
   await runTool(tools.slapadd, ['-q', '-f', configFile], { input: renderLdif(plan.entries) });

@@ -44,6 +44,19 @@ export interface DemoServiceAccount {
   readonly password: string;
 }
 
+/**
+ * A user beyond the demo's five, all alike: signs in with its password, never expires, never
+ * locks (`passage bench` seeds as many as its concurrency needs). The password is held in
+ * memory only, like the demo users' ones.
+ */
+export interface PlainUser {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** The DN a demo directory gives a user (the demo users and plain users alike). */
+export const demoUserDn = (username: string): string => `uid=${username},${PEOPLE}`;
+
 export interface DemoDirectoryPlan {
   readonly users: readonly DemoUser[];
   readonly serviceAccount: DemoServiceAccount;
@@ -113,16 +126,20 @@ const PLANS: readonly UserPlan[] = [
 
 /**
  * The demo directory's content, with new passwords: the suffix, two password policies, a
- * service account for search-then-bind, and one user per outcome OpenLDAP can produce.
+ * service account for search-then-bind, one user per outcome OpenLDAP can produce, and the
+ * plain users asked for (under the relaxed policy: they sign in, whatever else happens).
  */
-export const planDemoDirectory = (now: Date): DemoDirectoryPlan => {
+export const planDemoDirectory = (
+  now: Date,
+  plainUsers: readonly PlainUser[] = [],
+): DemoDirectoryPlan => {
   const serviceAccount: DemoServiceAccount = {
     dn: `cn=passage-agent,ou=services,${DEMO_BASE_DN}`,
     password: newDemoPassword(),
   };
   const users = PLANS.map((plan): DemoUser => ({
     ...plan,
-    dn: `uid=${plan.username},${PEOPLE}`,
+    dn: demoUserDn(plan.username),
     password: newDemoPassword(),
   }));
   const longAgo = new Date(now.getTime() - 2 * MAX_AGE_SECONDS * 1000);
@@ -147,6 +164,16 @@ export const planDemoDirectory = (now: Date): DemoDirectoryPlan => {
         passwordChangedAt: user.key === 'expired' ? longAgo : now,
         ...(user.key === 'mustChange' ? { mustChange: true } : {}),
         ...(user.key === 'locked' ? { lockedAt: now } : {}),
+      }),
+    ),
+    ...plainUsers.map((user) =>
+      personEntry({
+        dn: demoUserDn(user.username),
+        uid: user.username,
+        mail: `${user.username}@demo.test`,
+        password: user.password,
+        policyDn: RELAXED_POLICY_DN,
+        passwordChangedAt: now,
       }),
     ),
   ];

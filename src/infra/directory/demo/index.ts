@@ -9,12 +9,14 @@ export {
 export {
   DEMO_BASE_DN,
   DEMO_USER_KEYS,
+  demoUserDn,
   newDemoPassword,
   planDemoDirectory,
   type DemoDirectoryPlan,
   type DemoServiceAccount,
   type DemoUser,
   type DemoUserKey,
+  type PlainUser,
 } from './demo-users.js';
 export {
   DemoDirectoryError,
