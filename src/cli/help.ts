@@ -68,13 +68,31 @@ Commands:
   mfa remove <username> [--tenant T] [--nats URL]
                      Remove a user's second factor. Both mfa commands also read
                      PASSAGE_NATS_URL and PASSAGE_TENANT.
-  replay <attemptId> [--nats URL] [--tenant T] [--format text|json|html] [--output FILE]
+  replay <attemptId> [--nats URL | --file F] [--tenant T] [--format text|json|html]
+         [--output FILE]
                      Verify an attempt's records (hash chain, recomputed states) and print
                      its timeline: text (default), JSON lines (--json is --format json) or
                      one self-contained HTML page (the machine's diagram with the path taken,
                      one row per record). --output writes it to FILE instead, atomically.
+                     --file reads an exported file (audit export) instead of NATS, offline.
                      Exit 0 when it verifies, 1 at the first divergence (the timeline is
                      still printed), or when the attempt is missing or FILE cannot be written.
+  audit verify [--nats URL | --file F] [--tenant T] [--since ISO] [--until ISO] [--json]
+               [--workers N]
+                     Verify every attempt with a record in the range (the whole log by
+                     default), each in full, in one streamed pass: summary with outcomes,
+                     divergences (attempt, record, store position, code) and records/s.
+                     Dates are UTC midnight; times need a zone. Exit 1 when anything does
+                     not verify (AUDIT_NOT_VERIFIED). --workers: threads that verify
+                     (default: cores - 1, at least 1; 0: this thread).
+  audit search [range options] [--user U] [--outcome O] [--agent A]
+               [--domain-controller DC] [--address IP|CIDR] [--limit N] [--json]
+                     Attempts of the range that match, one line each (user, outcome, agents,
+                     domain controllers, client address); --limit 0 prints all.
+  audit export [range and search options] [--output FILE]
+                     The matching attempts' records as stored, one per line (JSON Lines), to
+                     a private file renamed into place when complete (or standard output);
+                     audit verify --file and replay --file read it offline.
   paths [--json] [--strategy transitions|shortest|simple]
                      Print the model-based paths of the sign-in machine: each step an event
                      (with an example payload in --json) and the state expected after it,
@@ -98,6 +116,4 @@ Commands:
                      Exit 1 when a measured sign-in failed (BENCH_SIGN_INS_FAILED).
   help               Print this help.
   version            Print passage's version.
-
-Coming next (see the issues): audit.
 `;
