@@ -1,6 +1,6 @@
 import type { MachineGraph } from '../../domain/signin/machine-graph.js';
 import { layoutDiagram, type EdgeShape, type Point, type StateBox } from './diagram-layout.js';
-import { markup, type SafeHtml } from './html-markup.js';
+import { markup, type SafeHtml } from '../shared/html-markup.js';
 
 /**
  * A machine's diagram as inline SVG, with one attempt's path drawn on it: the transitions it

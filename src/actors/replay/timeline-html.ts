@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AnyStateMachine } from 'xstate';
 import { machineGraph, type MachineGraph } from '../../domain/signin/machine-graph.js';
 import type { DetailValue, EventDetails } from './event-details.js';
-import { markup, trusted, type SafeHtml } from './html-markup.js';
+import { markup, trusted, type SafeHtml } from '../shared/html-markup.js';
 import { renderMachineDiagram, type DiagramMarks } from './timeline-diagram.js';
 import { TIMELINE_STYLE } from './timeline-style.js';
 import type { AttemptVerification, TimelineEntry } from './verify-attempt.js';

@@ -5,7 +5,7 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import type { Logger } from '../../../actors/ports/logger.js';
-import { markup, trusted } from '../page/escape-html.js';
+import { markup, trusted } from '../../../actors/shared/html-markup.js';
 import { renderDocument } from '../page/page-layout.js';
 import { renderMessagePage } from '../page/sign-in-page.js';
 import { newNonce, pageSecurityHeaders } from '../page/security-headers.js';

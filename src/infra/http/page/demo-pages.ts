@@ -1,4 +1,4 @@
-import { markup } from './escape-html.js';
+import { markup } from '../../../actors/shared/html-markup.js';
 import { renderDocument } from './page-layout.js';
 
 /**

@@ -1,4 +1,4 @@
-import { markup, trusted, type SafeHtml } from './escape-html.js';
+import { markup, trusted, type SafeHtml } from '../../../actors/shared/html-markup.js';
 
 /**
  * The document every page shares: language, viewport, one inline style sheet (no external

@@ -1,5 +1,5 @@
 import type { AttemptView } from '../../../actors/signin/flow-types.js';
-import { markup, trusted, type SafeHtml } from './escape-html.js';
+import { markup, trusted, type SafeHtml } from '../../../actors/shared/html-markup.js';
 import { renderDocument } from './page-layout.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, markup, trusted } from '../../../../src/infra/http/page/escape-html.js';
+import { escapeHtml, markup, trusted } from '../../../../src/actors/shared/html-markup.js';
 import {
   formTargetOf,
   pageSecurityHeaders,

@@ -1,13 +1,10 @@
 /**
- * HTML escaping for the replay timeline page. Its values come from an event log that anyone
- * with write access to the store may have written (a domain controller's name is printable
- * text of the writer's choosing), so every value goes through `escapeHtml`, usually by way
- * of the `markup` tag, which escapes every interpolated value unless it is already
- * `SafeHtml`. The same escaping is right for the inline SVG: the page is parsed as HTML, and
- * every attribute in these templates is double-quoted.
- *
- * (The sign-in page has the same helper in src/infra/http/page/escape-html.ts; the replay
- * code is an actor and does not reach into infra/ for it.)
+ * HTML escaping for every page passage renders: the sign-in pages (user names, client
+ * names, messages, ids) and the replay timeline (values from an event log that anyone with
+ * write access to the store may have written). Every value goes through `escapeHtml`,
+ * usually by way of the `markup` tag, which escapes every interpolated value unless it is
+ * already `SafeHtml`. The same escaping is right for inline SVG: pages are parsed as HTML,
+ * and every attribute in the templates is double-quoted.
  */
 
 const REPLACEMENTS: Readonly<Record<string, string>> = {
@@ -54,5 +51,5 @@ export const markup = (strings: TemplateStringsArray, ...values: readonly HtmlVa
     }, ''),
   );
 
-/** Marks a constant of this code base as markup. Never pass it anything read from a record. */
+/** Marks a constant of this code base as markup. Never pass it anything read from outside. */
 export const trusted = (text: string): SafeHtml => new SafeHtml(text);
