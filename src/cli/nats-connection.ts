@@ -1,12 +1,23 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { AuthorizationError, connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsClientOptions, type NatsAccess } from '../infra/nats/nats-client-options.js';
 
 /** How long a one-shot command waits for NATS before it says it cannot reach it. */
 export const NATS_CONNECT_TIMEOUT_MS = 5_000;
 
-/** NATS could not be reached; one-shot commands report it as `NATS_UNREACHABLE`. */
+export type NatsConnectionErrorCode =
+  | 'NATS_UNREACHABLE'
+  /** The server refused the credentials (a wrong or unknown NKey, or none where one is needed). */
+  | 'NATS_AUTHORIZATION_FAILED'
+  /** TLS did not come up: the certificate did not verify against the CA, or no TLS at all. */
+  | 'NATS_TLS_FAILED';
+
+/** NATS could not be used; one-shot commands report it with its code. */
 export class NatsUnreachableError extends Error {
-  readonly code = 'NATS_UNREACHABLE' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    options?: { cause?: unknown },
+    readonly code: NatsConnectionErrorCode = 'NATS_UNREACHABLE',
+  ) {
     super(message, options);
     this.name = 'NatsUnreachableError';
   }
@@ -15,16 +26,64 @@ export class NatsUnreachableError extends Error {
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
+// Node's codes for a certificate that does not verify, and nats.js's words for TLS that is
+// missing on one side: the fix is a CA file or a tls:// URL, not a network check.
+const TLS_PROBLEM =
+  /certificate|self[- ]signed|UNABLE_TO_VERIFY|ERR_TLS|CERT_|tls.*(not available|required)|does not support 'tls'|SSL|handshake/i;
+
+const chainOf = (error: unknown): unknown[] => {
+  const chain: unknown[] = [];
+  for (let at = error; at !== undefined && at !== null && chain.length < 5;) {
+    chain.push(at);
+    at = at instanceof Error ? at.cause : undefined;
+  }
+  return chain;
+};
+
+/** What went wrong connecting, as a code people and scripts can act on. */
+export const connectionProblemOf = (natsUrl: string, error: unknown): NatsUnreachableError => {
+  const chain = chainOf(error);
+  if (chain.some((cause) => cause instanceof AuthorizationError)) {
+    return new NatsUnreachableError(
+      `NATS at ${natsUrl} refused our credentials: give this role's NKey seed file ` +
+        `(--nats-nkey-file or PASSAGE_NATS_NKEY_FILE), one the server's configuration names`,
+      { cause: error },
+      'NATS_AUTHORIZATION_FAILED',
+    );
+  }
+  const words = chain
+    .map((cause) =>
+      cause instanceof Error
+        ? `${cause.message} ${String((cause as { code?: unknown }).code)}`
+        : '',
+    )
+    .join(' ');
+  if (TLS_PROBLEM.test(words)) {
+    return new NatsUnreachableError(
+      `TLS with NATS at ${natsUrl} failed: ${messageOf(error)} (a tls:// URL and the CA ` +
+        'that signed the server certificate, --nats-ca-file, are needed)',
+      { cause: error },
+      'NATS_TLS_FAILED',
+    );
+  }
+  return new NatsUnreachableError(`cannot reach NATS at ${natsUrl}: ${messageOf(error)}`, {
+    cause: error,
+  });
+};
+
 /**
  * Connects to NATS, giving up after `timeoutMs` with `NatsUnreachableError`. No reconnects:
- * a one-shot command that lost its server should say so rather than wait.
+ * a one-shot command that lost its server should say so rather than wait. Unreadable or
+ * unsafe credential files are refused before anything is sent (NkeyFileError,
+ * NatsCaFileError, each with its code).
  */
 export const connectToNats = async (
   natsUrl: string,
   timeoutMs: number = NATS_CONNECT_TIMEOUT_MS,
+  access: NatsAccess = {},
 ): Promise<NatsConnection> => {
-  const servers = natsUrl.split(',').map((server) => server.trim());
-  const connecting = connect({ servers, timeout: timeoutMs, reconnect: false, name: 'passage' });
+  const client = await natsClientOptions(natsUrl, access);
+  const connecting = connect({ ...client, timeout: timeoutMs, reconnect: false, name: 'passage' });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -39,9 +98,7 @@ export const connectToNats = async (
     // A connection that completes after we gave up is closed, not leaked.
     connecting.then((late) => late.close()).catch(() => undefined);
     if (error instanceof NatsUnreachableError) throw error;
-    throw new NatsUnreachableError(`cannot reach NATS at ${natsUrl}: ${messageOf(error)}`, {
-      cause: error,
-    });
+    throw connectionProblemOf(natsUrl, error);
   } finally {
     clearTimeout(timer);
   }
@@ -54,20 +111,19 @@ export const connectToNats = async (
  */
 export const connectResilient = async (
   natsUrl: string,
-  options: { readonly reconnect: boolean },
+  options: { readonly reconnect: boolean; readonly access?: NatsAccess },
 ): Promise<NatsConnection> => {
-  if (!options.reconnect) return connectToNats(natsUrl);
+  if (!options.reconnect) return connectToNats(natsUrl, NATS_CONNECT_TIMEOUT_MS, options.access);
+  const client = await natsClientOptions(natsUrl, options.access);
   try {
     return await connect({
-      servers: natsUrl.split(',').map((server) => server.trim()),
+      ...client,
       timeout: NATS_CONNECT_TIMEOUT_MS,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       name: 'passage',
     });
   } catch (error) {
-    throw new NatsUnreachableError(`cannot reach NATS at ${natsUrl}: ${messageOf(error)}`, {
-      cause: error,
-    });
+    throw connectionProblemOf(natsUrl, error);
   }
 };

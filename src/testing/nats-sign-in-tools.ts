@@ -6,6 +6,7 @@ import { generateAgentKeys, wipeAgentKeys } from '../infra/crypto/agent-keys.js'
 import { signAnswer } from '../infra/crypto/sign.js';
 import { createJetStreamEventStore } from '../infra/jetstream/event-store.js';
 import { answersSubject } from '../infra/jetstream/subjects.js';
+import { natsClientOptions } from '../infra/nats/nats-client-options.js';
 import type { DriverCall, SignInHistoryObserver } from './driver.js';
 import { eventStoreObserver } from './event-store-observer.js';
 import { TestingError, errorMessageOf } from './testing-error.js';
@@ -14,6 +15,19 @@ export interface NatsSignInToolsOptions {
   /** The deployment's NATS (`passage up` prints it); a comma-separated list for a cluster. */
   readonly natsUrl: string;
   readonly tenant: string;
+  /**
+   * Where NATS has users (`passage up` makes them and prints their seed files): the seed
+   * file the observer reads the log with, an auditor's.
+   */
+  readonly nkeyFile?: string;
+  /**
+   * The seed file the forger publishes with: only an agent of the tenant may post answers,
+   * so a forged answer comes from someone who holds an agent's NATS credentials but not its
+   * signing keys. Absent: the observer's connection publishes.
+   */
+  readonly forgerNkeyFile?: string;
+  /** The CA of a NATS on TLS (`up --nats-tls` prints it). */
+  readonly caFile?: string;
   /** Stamps forged answers. */
   readonly now?: () => Date;
   readonly connectTimeoutMs?: number;
@@ -56,20 +70,34 @@ export const createNatsSignInTools = async (
 ): Promise<NatsSignInTools> => {
   const { tenant } = options;
   const now = options.now ?? (() => new Date());
-  let nc: NatsConnection;
-  try {
-    nc = await connect({
-      servers: options.natsUrl.split(',').map((server) => server.trim()),
-      timeout: options.connectTimeoutMs ?? 5_000,
-      reconnect: false,
-      name: 'passage-testing',
-    });
-  } catch (error) {
-    throw new TestingError(
-      'NATS_UNREACHABLE',
-      `cannot reach NATS at ${options.natsUrl}: ${errorMessageOf(error)}`,
-      { cause: error },
-    );
+  const open = async (nkeyFile: string | undefined): Promise<NatsConnection> => {
+    try {
+      return await connect({
+        ...(await natsClientOptions(options.natsUrl, {
+          ...(nkeyFile === undefined ? {} : { nkeyFile }),
+          ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+        })),
+        timeout: options.connectTimeoutMs ?? 5_000,
+        reconnect: false,
+        name: 'passage-testing',
+      });
+    } catch (error) {
+      throw new TestingError(
+        'NATS_UNREACHABLE',
+        `cannot reach NATS at ${options.natsUrl}: ${errorMessageOf(error)}`,
+        { cause: error },
+      );
+    }
+  };
+  const nc = await open(options.nkeyFile);
+  let forger: NatsConnection = nc;
+  if (options.forgerNkeyFile !== undefined) {
+    try {
+      forger = await open(options.forgerNkeyFile);
+    } catch (error) {
+      await nc.close();
+      throw error;
+    }
   }
   const store = createJetStreamEventStore({ nc });
 
@@ -103,7 +131,7 @@ export const createNatsSignInTools = async (
           `cannot sign the forged answer: ${signed.left.message}`,
         );
       }
-      await jetstream(nc).publish(answersSubject(tenant), JSON.stringify(signed.right));
+      await jetstream(forger).publish(answersSubject(tenant), JSON.stringify(signed.right));
     } catch (error) {
       if (error instanceof TestingError) throw error;
       throw new TestingError(
@@ -124,6 +152,7 @@ export const createNatsSignInTools = async (
     close: async () => {
       await store.close();
       await nc.close();
+      if (forger !== nc) await forger.close();
     },
   };
 };

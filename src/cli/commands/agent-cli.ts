@@ -2,6 +2,7 @@ import { IdSchema, TenantSchema } from '../../domain/shared/wire-primitives.js';
 import { DEFAULT_NATS_URL, DEFAULT_TENANT } from '../defaults.js';
 import { fromFlagOrEnv } from '../env-options.js';
 import { refuse, type CliIo } from '../io.js';
+import { natsAccessFrom, natsAccessOptions } from '../nats-options.js';
 import { parseOptions } from '../parse-options.js';
 import {
   defaultAgentId,
@@ -19,6 +20,7 @@ const common = {
   tenant: { type: 'string' },
   'agent-id': { type: 'string' },
   'key-file': { type: 'string' },
+  ...natsAccessOptions,
 } as const;
 
 const directoryOptions = {
@@ -36,7 +38,14 @@ const directoryOptions = {
 /** Where the agent reads what it needs, from flags or the environment, validated once. */
 const connection = (
   io: CliIo,
-  values: { nats?: string; tenant?: string; 'agent-id'?: string; 'key-file'?: string },
+  values: {
+    nats?: string;
+    tenant?: string;
+    'agent-id'?: string;
+    'key-file'?: string;
+    'nats-nkey-file'?: string;
+    'nats-ca-file'?: string;
+  },
   env: Env,
 ) => {
   const tenant =
@@ -56,6 +65,7 @@ const connection = (
   return {
     natsUrl:
       fromFlagOrEnv(values.nats, env, 'PASSAGE_NATS_URL', DEFAULT_NATS_URL) ?? DEFAULT_NATS_URL,
+    natsAccess: natsAccessFrom(values, env),
     tenant,
     agentId,
     keyFile,
@@ -198,6 +208,7 @@ export const runTokenCommand = async (
     tenant: { type: 'string' },
     ttl: { type: 'string' },
     'agent-id': { type: 'string' },
+    ...natsAccessOptions,
   });
   if (typeof parsed === 'string') return refuse(io, 'USAGE_ERROR', `token create: ${parsed}`);
   const tenant =
@@ -212,6 +223,7 @@ export const runTokenCommand = async (
     natsUrl:
       fromFlagOrEnv(parsed.values.nats, env, 'PASSAGE_NATS_URL', DEFAULT_NATS_URL) ??
       DEFAULT_NATS_URL,
+    natsAccess: natsAccessFrom(parsed.values, env),
     tenant,
     ttlSeconds,
     ...(parsed.values['agent-id'] === undefined ? {} : { agentId: parsed.values['agent-id'] }),

@@ -28,6 +28,7 @@ import { REQUESTS_STREAM } from '../../infra/jetstream/topology.js';
 import { createJsonLinesLogger } from '../../infra/logging/json-lines-logger.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from '../io.js';
 import { connectResilient } from '../nats-connection.js';
+import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
 
 const fail = (io: CliIo, code: string, message: string, exit = EXIT_FAILURE): number => {
   io.err(`passage: ${message} [${code}]\n`);
@@ -70,10 +71,15 @@ export const runAgentInit = async (
 
 interface Connected {
   readonly natsUrl: string;
+  /** The agent's own NKey seed file and the CA, when NATS asks for them. */
+  readonly natsAccess?: NatsAccess;
   readonly tenant: string;
   readonly agentId: string;
   readonly keyFile: string;
 }
+
+const accessOf = (options: Connected): { access?: NatsAccess } =>
+  options.natsAccess === undefined ? {} : { access: options.natsAccess };
 
 /** `passage agent register`: publishes the public keys, authorised by a one-time token. */
 export const runAgentRegister = async (
@@ -82,7 +88,7 @@ export const runAgentRegister = async (
 ): Promise<number> => {
   const keys = await loadKeys(io, options.keyFile);
   if (typeof keys === 'number') return keys;
-  const nc = await connectResilient(options.natsUrl, { reconnect: false });
+  const nc = await connectResilient(options.natsUrl, { reconnect: false, ...accessOf(options) });
   try {
     const registered = await enrolAgent(
       { registry: createAgentRegistry({ nc }), tokens: createTokenIssuer({ nc }) },
@@ -116,7 +122,7 @@ export const runAgentRotate = async (io: CliIo, options: Connected): Promise<num
   const [sign] = publicKeys.signKeys;
   if (box === undefined || sign === undefined)
     return fail(io, 'KEY_FILE_INVALID', 'no current keys');
-  const nc = await connectResilient(options.natsUrl, { reconnect: false });
+  const nc = await connectResilient(options.natsUrl, { reconnect: false, ...accessOf(options) });
   try {
     const updated = await createAgentRegistry({ nc }).rotateKeys(
       options.tenant,
@@ -202,7 +208,7 @@ export const runAgent = async (io: CliIo, options: AgentRunOptions): Promise<num
       error instanceof Error ? error.message : String(error),
     );
   }
-  const nc = await connectResilient(options.natsUrl, { reconnect: true });
+  const nc = await connectResilient(options.natsUrl, { reconnect: true, ...accessOf(options) });
   await waitForStream(nc, REQUESTS_STREAM, logger, options.stopSignal);
   const registry = createAgentRegistry({ nc, logger });
   const agent = await startAgent({

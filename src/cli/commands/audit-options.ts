@@ -5,6 +5,8 @@ import { OUTCOMES, type Outcome } from '../../domain/outcomes/vocabulary.js';
 import { TenantSchema } from '../../domain/shared/wire-primitives.js';
 import { DEFAULT_NATS_URL, DEFAULT_TENANT } from '../defaults.js';
 import { parseOptions } from '../parse-options.js';
+import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
+import { natsAccessFrom, natsAccessOptions } from '../nats-options.js';
 
 /** `passage audit <verify|search|export>` options, read once and checked before anything runs. */
 export const AUDIT_SUBCOMMANDS = ['verify', 'search', 'export'] as const;
@@ -13,7 +15,13 @@ export type AuditSubcommand = (typeof AUDIT_SUBCOMMANDS)[number];
 export interface AuditOptions {
   readonly subcommand: AuditSubcommand;
   /** Where the records come from: a NATS server (or cluster), or an exported file. */
-  readonly source: { readonly natsUrl: string } | { readonly file: string };
+  readonly source:
+    | {
+        readonly natsUrl: string;
+        /** The auditor's NKey seed file and the CA; the workers read them too. */
+        readonly natsAccess?: NatsAccess;
+      }
+    | { readonly file: string };
   readonly tenant: string;
   readonly since?: string;
   readonly until?: string;
@@ -50,6 +58,7 @@ const specs = {
   'domain-controller': { type: 'string' },
   address: { type: 'string' },
   limit: { type: 'string' },
+  ...natsAccessOptions,
 } as const;
 
 // A date (UTC midnight) or a date and time with its zone: a time without one would be read
@@ -82,7 +91,10 @@ const isOutcome = (value: string): value is Outcome =>
   (OUTCOMES as readonly string[]).includes(value);
 
 /** The options, or why they cannot be used (a usage error). */
-export const parseAuditOptions = (args: readonly string[]): AuditOptions | string => {
+export const parseAuditOptions = (
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): AuditOptions | string => {
   const [subcommand, ...rest] = args;
   if (subcommand === undefined || !(AUDIT_SUBCOMMANDS as readonly string[]).includes(subcommand)) {
     return `audit needs a subcommand: ${AUDIT_SUBCOMMANDS.join(', ')}`;
@@ -126,9 +138,18 @@ export const parseAuditOptions = (args: readonly string[]): AuditOptions | strin
   if (sub !== 'export' && v.output !== undefined) return '--output is for audit export';
   if (sub === 'export' && v.json === true)
     return 'export always writes JSON Lines; --json is for verify and search';
+  const natsAccess = natsAccessFrom(v, env);
+  if (v.file !== undefined && (v['nats-nkey-file'] ?? v['nats-ca-file']) !== undefined)
+    return '--nats-nkey-file and --nats-ca-file are for reading from NATS, not from --file';
   return {
     subcommand: sub,
-    source: v.file === undefined ? { natsUrl: v.nats ?? DEFAULT_NATS_URL } : { file: v.file },
+    source:
+      v.file === undefined
+        ? {
+            natsUrl: v.nats ?? DEFAULT_NATS_URL,
+            ...(Object.keys(natsAccess).length === 0 ? {} : { natsAccess }),
+          }
+        : { file: v.file },
     tenant,
     ...(since === undefined ? {} : { since }),
     ...(until === undefined ? {} : { until }),

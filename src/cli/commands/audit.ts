@@ -22,7 +22,7 @@ import { PRIVATE_FILE_MODE } from '../../infra/files/private-file.js';
 import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
 import { parseAuditOptions, type AuditOptions } from './audit-options.js';
 import { createProgressBar } from './audit-progress.js';
-import type { OpenStore, OpenedStore } from './replay.js';
+import { natsCodeOf, type OpenStore, type OpenedStore } from './replay.js';
 
 /**
  * `passage audit verify|search|export`: every attempt with a record in a time range, read in
@@ -39,11 +39,15 @@ export interface AuditDeps {
   readonly now: () => number;
   /** Whether standard error is a terminal (a progress bar is drawn there). */
   readonly errIsTerminal?: boolean;
+  /** Where PASSAGE_NATS_NKEY_FILE and PASSAGE_NATS_CA_FILE are read. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export type AuditFailureCode =
   | 'AUDIT_NOT_VERIFIED'
   | 'NATS_UNREACHABLE'
+  /** NATS_AUTHORIZATION_FAILED, NATS_TLS_FAILED, NATS_NKEY_FILE_*, NATS_CA_FILE_*. */
+  | `NATS_${string}`
   | 'EVENT_STORE_UNAVAILABLE'
   | 'FILE_NOT_READABLE'
   | 'OUTPUT_NOT_WRITABLE'
@@ -135,10 +139,11 @@ export const runAudit = async (
     log = fileAuditLog(options.source.file);
   } else {
     try {
-      opened = await deps.openStore(options.source.natsUrl);
+      opened = await deps.openStore(options.source.natsUrl, options.source.natsAccess);
     } catch (error) {
-      return codeOf(error) === 'NATS_UNREACHABLE'
-        ? fail(io, 'NATS_UNREACHABLE', messageOf(error))
+      const natsCode = natsCodeOf(error);
+      return natsCode !== undefined
+        ? fail(io, natsCode, messageOf(error))
         : fail(io, 'EVENT_STORE_UNAVAILABLE', `cannot open the event store: ${messageOf(error)}`);
     }
     log = storeAuditLog(opened.store, options.tenant);
@@ -189,6 +194,9 @@ export const runAudit = async (
       parallel !== undefined && 'natsUrl' in options.source
         ? await parallel({
             natsUrl: options.source.natsUrl,
+            ...(options.source.natsAccess === undefined
+              ? {}
+              : { natsAccess: options.source.natsAccess }),
             tenant: options.tenant,
             log,
             range,
@@ -272,7 +280,7 @@ export const runAuditCommand = (
   io: CliIo,
   deps: AuditDeps,
 ): Promise<number> => {
-  const options = parseAuditOptions(args);
+  const options = parseAuditOptions(args, deps.env);
   if (typeof options === 'string')
     return Promise.resolve(refuse(io, 'USAGE_ERROR', `audit: ${options}`));
   return runAudit(io, options, deps);

@@ -5,10 +5,14 @@ import { serveCommands } from '../../infra/commands/command-service.js';
 import { createJsonLinesLogger } from '../../infra/logging/json-lines-logger.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.js';
 import { connectResilient } from '../nats-connection.js';
+import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
+import { connectFailureOf } from '../nats-failure.js';
 import { startSignInNode } from './sign-in-node.js';
 
 export interface HostOptions {
   readonly natsUrl: string;
+  /** The service role's NKey seed file and the CA, when NATS asks for them. */
+  readonly natsAccess?: NatsAccess;
   readonly tenant: string;
   readonly mfa: MfaPolicy;
   /** An agent whose last heartbeat is older than this gets no requests. */
@@ -34,13 +38,12 @@ export const runHost = async (io: CliIo, options: HostOptions): Promise<number> 
   let nc;
   try {
     // A host outlives restarts of nats-server: it reconnects for as long as it runs.
-    nc = await connectResilient(options.natsUrl, { reconnect: true });
-  } catch (error) {
-    logger.error('host.nats.unreachable', {
-      code: 'NATS_UNREACHABLE',
-      url: options.natsUrl,
-      reason: error instanceof Error ? error.message : String(error),
+    nc = await connectResilient(options.natsUrl, {
+      reconnect: true,
+      ...(options.natsAccess === undefined ? {} : { access: options.natsAccess }),
     });
+  } catch (error) {
+    logger.error('host.nats.unreachable', connectFailureOf(options.natsUrl, error));
     return EXIT_FAILURE;
   }
   const node = await startSignInNode({

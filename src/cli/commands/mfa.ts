@@ -8,8 +8,10 @@ import { createJsonLinesLogger } from '../../infra/logging/json-lines-logger.js'
 import { DEFAULT_NATS_URL, DEFAULT_TENANT } from '../defaults.js';
 import { fromFlagOrEnv } from '../env-options.js';
 import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
-import { connectToNats } from '../nats-connection.js';
+import { NATS_CONNECT_TIMEOUT_MS, connectToNats } from '../nats-connection.js';
+import { natsAccessFrom, natsAccessOptions } from '../nats-options.js';
 import { parseOptions } from '../parse-options.js';
+import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -27,6 +29,7 @@ const CONTROL = /\p{Cc}/u;
 const common = {
   nats: { type: 'string' },
   tenant: { type: 'string' },
+  ...natsAccessOptions,
 } as const;
 
 const fail = (io: CliIo, code: string, message: string): number => {
@@ -45,6 +48,8 @@ const diagnostics = (io: CliIo): Logger => {
 
 interface Target {
   readonly natsUrl: string;
+  /** The service's credentials: enrolments are the service's data. */
+  readonly natsAccess: NatsAccess;
   readonly tenant: string;
   readonly username: string;
 }
@@ -53,7 +58,12 @@ interface Target {
 const targetOf = (
   io: CliIo,
   sub: string,
-  values: { readonly nats?: string; readonly tenant?: string },
+  values: {
+    readonly nats?: string;
+    readonly tenant?: string;
+    readonly 'nats-nkey-file'?: string;
+    readonly 'nats-ca-file'?: string;
+  },
   positionals: readonly string[],
   env: Env,
 ): Target | number => {
@@ -80,6 +90,7 @@ const targetOf = (
   return {
     natsUrl:
       fromFlagOrEnv(values.nats, env, 'PASSAGE_NATS_URL', DEFAULT_NATS_URL) ?? DEFAULT_NATS_URL,
+    natsAccess: natsAccessFrom(values, env),
     tenant,
     username,
   };
@@ -94,7 +105,7 @@ export const runMfaEnroll = async (
   io: CliIo,
   options: Target & { readonly issuer: string; readonly replace: boolean; readonly qr: boolean },
 ): Promise<number> => {
-  const nc = await connectToNats(options.natsUrl);
+  const nc = await connectToNats(options.natsUrl, NATS_CONNECT_TIMEOUT_MS, options.natsAccess);
   try {
     const mfa = await createKvMfaEnrolments({ nc, logger: diagnostics(io) });
     let enrolment;
@@ -134,7 +145,7 @@ export const runMfaEnroll = async (
 
 /** `passage mfa remove`: the user signs in without a second factor again (policy permitting). */
 export const runMfaRemove = async (io: CliIo, options: Target): Promise<number> => {
-  const nc = await connectToNats(options.natsUrl);
+  const nc = await connectToNats(options.natsUrl, NATS_CONNECT_TIMEOUT_MS, options.natsAccess);
   try {
     const mfa = await createKvMfaEnrolments({ nc, logger: diagnostics(io) });
     if (!(await mfa.remove(options.tenant, options.username))) {

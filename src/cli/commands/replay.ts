@@ -21,6 +21,8 @@ import { publicFileProblem, writePublicFile } from '../../infra/files/public-fil
 import { access, constants } from 'node:fs/promises';
 import { readRecordFile } from '../../infra/audit/file-audit-log.js';
 import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
+import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
+import { natsAccessFrom, natsAccessOptions } from '../nats-options.js';
 
 // Re-exported for callers and tests that know them from here.
 export { connectToNats, NatsUnreachableError };
@@ -49,6 +51,8 @@ const isReplayFormat = (value: string): value is ReplayFormat =>
 export interface ReplayOptions {
   readonly attemptId: string;
   readonly natsUrl: string;
+  /** The auditor's NKey seed file and the CA, when NATS asks for them. */
+  readonly natsAccess?: NatsAccess;
   readonly tenant: string;
   /**
    * An exported file (`passage audit export`) to read instead of NATS, offline. The tenant
@@ -81,12 +85,14 @@ export interface OpenedStore {
 }
 
 /** Opens the event store at a NATS URL; the composition root passes the real one. */
-export type OpenStore = (natsUrl: string) => Promise<OpenedStore>;
+export type OpenStore = (natsUrl: string, access?: NatsAccess) => Promise<OpenedStore>;
 
 /** Failures after the call was accepted; they exit with 1. */
 export type ReplayFailureCode =
   | 'ATTEMPT_NOT_FOUND'
   | 'NATS_UNREACHABLE'
+  /** NATS_AUTHORIZATION_FAILED, NATS_TLS_FAILED, NATS_NKEY_FILE_*, NATS_CA_FILE_*. */
+  | `NATS_${string}`
   | 'EVENT_STORE_UNAVAILABLE'
   | 'ATTEMPT_NOT_VERIFIED'
   | 'FILE_NOT_READABLE'
@@ -102,6 +108,14 @@ const messageOf = (error: unknown): string =>
 
 const codeOf = (error: unknown): unknown =>
   typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+
+/** A connection problem's own code (NATS_UNREACHABLE, NATS_AUTHORIZATION_FAILED, …), if any. */
+export const natsCodeOf = (error: unknown): `NATS_${string}` | undefined => {
+  const code = codeOf(error);
+  return typeof code === 'string' && code.startsWith('NATS_')
+    ? (code as `NATS_${string}`)
+    : undefined;
+};
 
 const NATS_SCHEMES = new Set(['nats:', 'tls:']);
 
@@ -123,7 +137,10 @@ const natsUrlProblem = (natsUrl: string): string | null => {
 };
 
 /** Reads the command line after `replay`; a string is the reason for a usage error. */
-export const parseReplayArgs = (args: readonly string[]): ReplayOptions | string => {
+export const parseReplayArgs = (
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): ReplayOptions | string => {
   let parsed;
   try {
     parsed = parseArgs({
@@ -135,6 +152,7 @@ export const parseReplayArgs = (args: readonly string[]): ReplayOptions | string
         json: { type: 'boolean', default: false },
         format: { type: 'string' },
         output: { type: 'string' },
+        ...natsAccessOptions,
       },
       strict: true,
       allowPositionals: true,
@@ -157,9 +175,11 @@ export const parseReplayArgs = (args: readonly string[]): ReplayOptions | string
   const { file, nats, tenant } = parsed.values;
   if (file !== undefined && nats !== undefined) return '--file and --nats: one source at a time';
   if (file === '') return '--file needs a file name';
+  const natsAccess = natsAccessFrom(parsed.values, env);
   return {
     attemptId,
     natsUrl: nats ?? DEFAULT_NATS_URL,
+    ...(Object.keys(natsAccess).length === 0 ? {} : { natsAccess }),
     tenant: tenant ?? DEFAULT_TENANT,
     ...(file === undefined ? {} : { file, tenantGiven: tenant !== undefined }),
     format: json === true ? 'json' : (format ?? 'text'),
@@ -259,10 +279,11 @@ export const runReplay = async (
 
   let opened: OpenedStore;
   try {
-    opened = await openStore(options.natsUrl);
+    opened = await openStore(options.natsUrl, options.natsAccess);
   } catch (error) {
-    return codeOf(error) === 'NATS_UNREACHABLE'
-      ? fail(io, 'NATS_UNREACHABLE', messageOf(error))
+    const natsCode = natsCodeOf(error);
+    return natsCode !== undefined
+      ? fail(io, natsCode, messageOf(error))
       : fail(io, 'EVENT_STORE_UNAVAILABLE', `cannot open the event store: ${messageOf(error)}`);
   }
   try {
@@ -333,8 +354,9 @@ export const runReplayCommand = (
   io: CliIo,
   openStore: OpenStore,
   files: OutputFiles = publicOutputFiles,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<number> => {
-  const options = parseReplayArgs(args);
+  const options = parseReplayArgs(args, env);
   if (typeof options === 'string') {
     return Promise.resolve(refuse(io, 'USAGE_ERROR', `replay: ${options}`));
   }
@@ -350,8 +372,8 @@ export const natsStoreOpener =
     createStore: (deps: { readonly nc: NatsConnection }) => EventStore | Promise<EventStore>,
     timeoutMs: number = NATS_CONNECT_TIMEOUT_MS,
   ): OpenStore =>
-  async (natsUrl) => {
-    const nc = await connectToNats(natsUrl, timeoutMs);
+  async (natsUrl, access) => {
+    const nc = await connectToNats(natsUrl, timeoutMs, access);
     let store: EventStore;
     try {
       store = await createStore({ nc });

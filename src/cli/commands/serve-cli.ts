@@ -3,6 +3,7 @@ import { TenantSchema } from '../../domain/shared/wire-primitives.js';
 import { DEFAULT_NATS_URL, DEFAULT_TENANT } from '../defaults.js';
 import { fromFlagOrEnv } from '../env-options.js';
 import { refuse, type CliIo } from '../io.js';
+import { natsAccessFrom, natsAccessOptions } from '../nats-options.js';
 import { parseOptions } from '../parse-options.js';
 import { parseMfaTries, parseReactors, parseTimeouts } from '../service-settings.js';
 import { runHost } from './host.js';
@@ -28,6 +29,7 @@ const nodeOptions = {
   mfa: { type: 'string' },
   'agent-max-age': { type: 'string' },
   reactors: { type: 'string' },
+  ...natsAccessOptions,
 } as const;
 
 const commonSettings = (
@@ -39,6 +41,8 @@ const commonSettings = (
     mfa?: string;
     'agent-max-age'?: string;
     reactors?: string;
+    'nats-nkey-file'?: string;
+    'nats-ca-file'?: string;
   },
   env: Env,
 ) => {
@@ -66,6 +70,7 @@ const commonSettings = (
     ...(reactors === undefined ? {} : { reactors }),
     natsUrl:
       fromFlagOrEnv(values.nats, env, 'PASSAGE_NATS_URL', DEFAULT_NATS_URL) ?? DEFAULT_NATS_URL,
+    natsAccess: natsAccessFrom(values, env),
     tenant,
     mfa,
     agentMaxAgeMs: maxAge * 1000,

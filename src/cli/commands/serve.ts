@@ -17,10 +17,14 @@ import { countPendingRequests } from '../../infra/jetstream/pending-requests.js'
 import { createJsonLinesLogger } from '../../infra/logging/json-lines-logger.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.js';
 import { connectResilient } from '../nats-connection.js';
+import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
+import { connectFailureOf } from '../nats-failure.js';
 import { startSignInNode, type SignInNode } from './sign-in-node.js';
 
 export interface ServeOptions {
   readonly natsUrl: string;
+  /** The service role's NKey seed file and the CA, when NATS asks for them. */
+  readonly natsAccess?: NatsAccess;
   readonly tenant: string;
   readonly httpHost: string;
   readonly httpPort: number;
@@ -57,13 +61,12 @@ export const runServe = async (io: CliIo, options: ServeOptions): Promise<number
   });
   let nc;
   try {
-    nc = await connectResilient(options.natsUrl, { reconnect: true });
-  } catch (error) {
-    logger.error('serve.nats.unreachable', {
-      code: 'NATS_UNREACHABLE',
-      url: options.natsUrl,
-      reason: reasonOf(error),
+    nc = await connectResilient(options.natsUrl, {
+      reconnect: true,
+      ...(options.natsAccess === undefined ? {} : { access: options.natsAccess }),
     });
+  } catch (error) {
+    logger.error('serve.nats.unreachable', connectFailureOf(options.natsUrl, error));
     return EXIT_FAILURE;
   }
   let clients: Awaited<ReturnType<typeof loadOidcClients>> = [];

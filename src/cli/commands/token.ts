@@ -1,7 +1,8 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { createTokenIssuer } from '../../infra/agents/registration-tokens.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.js';
-import { connectToNats } from '../nats-connection.js';
+import { NATS_CONNECT_TIMEOUT_MS, connectToNats } from '../nats-connection.js';
+import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
 
 /**
  * `passage token create`: a short-lived, one-time registration token for an agent of a
@@ -11,12 +12,14 @@ export const runTokenCreate = async (
   io: CliIo,
   options: {
     readonly natsUrl: string;
+    /** Tokens are issued with the service's credentials. */
+    readonly natsAccess?: NatsAccess;
     readonly tenant: string;
     readonly ttlSeconds: number;
     readonly agentId?: string;
   },
 ): Promise<number> => {
-  const nc = await connectToNats(options.natsUrl);
+  const nc = await connectToNats(options.natsUrl, NATS_CONNECT_TIMEOUT_MS, options.natsAccess);
   try {
     const issued = await createTokenIssuer({ nc }).issue(options.tenant, {
       ttlSeconds: options.ttlSeconds,

@@ -1,6 +1,7 @@
 import type { AttemptFilter } from '../../actors/audit/attempt-filter.js';
 import type { AuditTotals } from '../../actors/audit/audit-totals.js';
 import type { AttemptVerdict, LogRecord } from '../../actors/audit/log-auditor.js';
+import type { NatsAccess } from '../nats/nats-client-options.js';
 
 /**
  * What the audit's main thread and its workers say to each other. The main thread scans the
@@ -11,6 +12,11 @@ import type { AttemptVerdict, LogRecord } from '../../actors/audit/log-auditor.j
 
 export interface AuditWorkerData {
   readonly natsUrl: string;
+  /**
+   * The auditor's credentials, as file paths: each worker reads the seed itself and opens
+   * its own connection as the same NATS user (a seed never crosses a thread boundary).
+   */
+  readonly natsAccess?: NatsAccess;
   readonly tenant: string;
   /** Select attempts for the main thread (search, export); absent: verdicts are only counted. */
   readonly filter?: AttemptFilter;

@@ -6,6 +6,7 @@ import { createLogAuditor, type AttemptVerdict } from '../../actors/audit/log-au
 import { createBloomSeenAttempts } from '../../actors/audit/seen-attempts.js';
 import { storeAuditLog } from '../../actors/audit/store-audit-log.js';
 import { createJetStreamEventStore } from '../jetstream/event-store.js';
+import { natsClientOptions } from '../nats/nats-client-options.js';
 import type { AuditWorkerData, FromWorker, ToWorker } from './audit-worker-protocol.js';
 
 /**
@@ -24,7 +25,7 @@ const send = (message: FromWorker) => port.postMessage(message);
 
 const run = async (): Promise<void> => {
   const nc = await connect({
-    servers: data.natsUrl.split(',').map((s) => s.trim()),
+    ...(await natsClientOptions(data.natsUrl, data.natsAccess)),
     timeout: CONNECT_TIMEOUT_MS,
     reconnect: false,
     name: 'passage-audit',

@@ -5,6 +5,7 @@ import type { AttemptVerdict, LogRecord } from '../../actors/audit/log-auditor.j
 import type { AuditProgress, LogAuditRun } from '../../actors/audit/run-log-audit.js';
 import { DEFAULT_BLOOM_BITS } from '../../actors/audit/seen-attempts.js';
 import type { AuditLog, AuditRange } from '../../actors/audit/store-audit-log.js';
+import type { NatsAccess } from '../nats/nats-client-options.js';
 import {
   workerFor,
   type AuditWorkerData,
@@ -20,6 +21,8 @@ import {
  */
 export interface ParallelAuditInput {
   readonly natsUrl: string;
+  /** The credentials each worker connects with (paths, read by the worker). */
+  readonly natsAccess?: NatsAccess;
   readonly tenant: string;
   /** The scan, on this thread's own connection. */
   readonly log: AuditLog;
@@ -68,6 +71,7 @@ export const runParallelLogAudit = async (input: ParallelAuditInput): Promise<Lo
 
   const data: AuditWorkerData = {
     natsUrl: input.natsUrl,
+    ...(input.natsAccess === undefined ? {} : { natsAccess: input.natsAccess }),
     tenant: input.tenant,
     keepTexts: input.keepTexts === true,
     bloomBits: Math.max(64, Math.ceil((input.bloomBits ?? DEFAULT_BLOOM_BITS) / input.workers)),

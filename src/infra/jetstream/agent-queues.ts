@@ -38,6 +38,11 @@ export const redactRequest = (body: string): string => {
   }
 };
 
+/** The durable all of a tenant's agents share on PASSAGE_REQUESTS: they compete for requests. */
+export const agentRequestsConsumerName = (tenant: string): string => `agents-${tenant}`;
+/** The durable a tenant's service nodes share on PASSAGE_ANSWERS. */
+export const answersConsumerName = (tenant: string): string => `answers-${tenant}`;
+
 const asSubscription = (running: { stop: () => Promise<void> }): Subscription => ({
   stop: () => running.stop(),
 });
@@ -59,7 +64,7 @@ export const createJetStreamAgentSide = (options: {
           stream: REQUESTS_STREAM,
           filterSubject: requestsSubject(tenant),
           // One durable for all of a tenant's agents: they compete for requests.
-          durableName: `agents-${tenant}`,
+          durableName: agentRequestsConsumerName(tenant),
           concurrency,
           ackWaitMs: REQUEST_ACK_WAIT_MS,
           redact: redactRequest,
@@ -95,7 +100,7 @@ export const createJetStreamServiceSide = (options: {
           tenant,
           stream: ANSWERS_STREAM,
           filterSubject: answersSubject(tenant),
-          durableName: `answers-${tenant}`,
+          durableName: answersConsumerName(tenant),
           concurrency: ANSWER_CONCURRENCY,
           ackWaitMs: ANSWER_ACK_WAIT_MS,
           // Answers hold no secret: keep them whole for whoever investigates.
