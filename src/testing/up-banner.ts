@@ -8,6 +8,17 @@ export interface UpBanner {
   /** Its origin: what the HTTP driver takes as `baseUrl`. */
   readonly baseUrl: string;
   readonly natsUrl: string;
+  /**
+   * The seed files of up's NATS users (each role's NKey, 0600): the service's, the agent's
+   * and an auditor's. Null when the banner names none (an up from before roles).
+   */
+  readonly natsKeys: {
+    readonly service: string;
+    readonly agent: string;
+    readonly auditor: string;
+  } | null;
+  /** With `up --nats-tls`: the CA that signed nats-server's certificate. */
+  readonly natsCaFile: string | null;
   readonly tenant: string;
   readonly directoryUrl: string;
   readonly dataDir: string;
@@ -67,6 +78,9 @@ export const readUpBanner = (text: string): UpBanner => {
     );
   }
   const lines = text.split('\n');
+  const serviceKey = row(text, 'service key');
+  const agentKey = row(text, 'agent key');
+  const auditorKey = row(text, 'auditor key');
   const mfaUser = /^(\S+)'s authenticator app: scan or paste$/m.exec(text)?.[1];
   const uri = /^ {2}(otpauth:\/\/\S+)$/m.exec(text)?.[1];
   const secret = /^ {2}secret \(base32\): ([A-Z2-7]+=*)$/m.exec(text)?.[1];
@@ -74,6 +88,11 @@ export const readUpBanner = (text: string): UpBanner => {
     signInUrl,
     baseUrl: new URL(signInUrl).origin,
     natsUrl,
+    natsKeys:
+      serviceKey === undefined || agentKey === undefined || auditorKey === undefined
+        ? null
+        : { service: serviceKey, agent: agentKey, auditor: auditorKey },
+    natsCaFile: row(text, 'NATS CA') ?? null,
     tenant,
     directoryUrl,
     dataDir,

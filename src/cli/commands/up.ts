@@ -3,6 +3,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { TotpEnrolment } from '../../actors/ports/mfa.js';
 import type { Logger } from '../../actors/ports/logger.js';
 import { createAgentRegistry } from '../../infra/agents/agent-registry.js';
+import { createDirectoryCertificates } from '../../infra/directory/demo/certificates.js';
+import { renderTls } from '../../infra/nats/nats-authorization-config.js';
 import {
   canListen,
   freePort,
@@ -15,7 +17,7 @@ import {
 import { createJsonLinesLogger } from '../../infra/logging/json-lines-logger.js';
 import { createKvMfaEnrolments } from '../../infra/mfa/index.js';
 import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
-import { connectToNats } from '../nats-connection.js';
+import { NATS_CONNECT_TIMEOUT_MS, connectToNats } from '../nats-connection.js';
 import { ensureAgentRegistered } from '../up/agent-setup.js';
 import { renderBanner } from '../up/banner.js';
 import {
@@ -26,6 +28,7 @@ import {
   serveArgs,
 } from '../up/child-commands.js';
 import { startUpNatsServer, type UpNatsServer } from '../up/nats-server.js';
+import { accessFor, ensureUpNatsUsers } from '../up/nats-users.js';
 import { pidFilesIn, type PidFiles } from '../up/pid-files.js';
 import { claimDataDir, prepareDataDir, type DataDirLock } from '../up/data-dir.js';
 import { waitUntilReady } from '../up/readiness.js';
@@ -76,12 +79,15 @@ const startNats = async (
   guard: OrphanGuard,
   log: WriteStream,
   pids: PidFiles,
+  access: { readonly extraConfig: string; readonly tls: boolean },
 ): Promise<UpNatsServer> => {
   const recent: string[] = [];
   const nats = await startUpNatsServer({
     storeDir: layout.natsDir,
     port: options.natsPort,
     host: LOOPBACK,
+    extraConfig: access.extraConfig,
+    tls: access.tls,
     guard,
     log: (line) => {
       log.write(`${line}\n`);
@@ -153,6 +159,28 @@ const enrolDemoMfa = async (
   }
 };
 
+/**
+ * `--nats-tls`: a CA and a certificate for 127.0.0.1 and localhost, made at every start like
+ * the demo directory's (the CA's key is deleted once it has signed). Clients verify it
+ * against the CA; nothing turns verification off.
+ */
+const natsTls = async (layout: UpLayout): Promise<{ caFile: string; config: string }> => {
+  try {
+    const made = await createDirectoryCertificates(layout.natsTlsDir, {
+      ipAddresses: [LOOPBACK],
+      dnsNames: ['localhost'],
+    });
+    return { caFile: made.caFile, config: renderTls(made) };
+  } catch (error) {
+    const code = codeOf(error);
+    throw new UpError(
+      'UP_NATS_TLS_FAILED',
+      `making the NATS certificate failed: ${(error as Error).message}${code === null ? '' : ` [${code}]`}`,
+      { cause: error },
+    );
+  }
+};
+
 /** What the agent is told about its directory: the demo one, or the user's own. */
 const agentDirectory = (
   demo: DemoDirectory | null,
@@ -215,9 +243,21 @@ export const runUp = async (
     guard = await startOrphanGuard();
     signal.throwIfAborted();
 
+    // Each process connects as its own NATS user, with the permissions of its role.
+    const users = await ensureUpNatsUsers(layout, options.tenant, UP_AGENT_ID);
+    const tls = options.natsTls === true ? await natsTls(layout) : null;
+    const caFile = tls?.caFile;
+    const access = {
+      service: accessFor(users.seedFiles.service, caFile),
+      agent: accessFor(users.seedFiles.agent, caFile),
+      auditor: accessFor(users.seedFiles.auditor, caFile),
+    };
     const natsLog = openLog(layout.logs.nats);
     logs.push(natsLog);
-    const nats = await startNats(options, layout, supervisor, guard, natsLog, pids);
+    const nats = await startNats(options, layout, supervisor, guard, natsLog, pids, {
+      extraConfig: [users.authorization, ...(tls === null ? [] : [tls.config])].join('\n'),
+      tls: tls !== null,
+    });
     logger.info('up.nats.ready', { url: nats.url, childPid: nats.pid });
     signal.throwIfAborted();
 
@@ -230,13 +270,16 @@ export const runUp = async (
       signal.throwIfAborted();
     }
 
-    nc = await connectToNats(nats.url);
+    // `up` itself is the service's operator: it issues the token and enrols demo.mfa.
+    nc = await connectToNats(nats.url, NATS_CONNECT_TIMEOUT_MS, access.service);
     const registration = await ensureAgentRegistered({
       nc,
       natsUrl: nats.url,
       tenant: options.tenant,
       agentId: UP_AGENT_ID,
       keyFile: layout.agentKeyFile,
+      serviceAccess: access.service,
+      agentAccess: access.agent,
     });
     logger.info('up.agent.registration', { agentId: UP_AGENT_ID, registration });
     const enrolment = demo === null ? null : await enrolDemoMfa(nc, options.tenant, logger);
@@ -249,6 +292,7 @@ export const runUp = async (
       command: process.execPath,
       args: serveArgs(entry, {
         natsUrl: nats.url,
+        natsAccess: access.service,
         tenant: options.tenant,
         httpPort,
         serviceDir: layout.serviceDir,
@@ -276,6 +320,7 @@ export const runUp = async (
       command: process.execPath,
       args: agentArgs(entry, {
         natsUrl: nats.url,
+        natsAccess: access.agent,
         tenant: options.tenant,
         agentId: UP_AGENT_ID,
         keyFile: layout.agentKeyFile,
@@ -324,6 +369,8 @@ export const runUp = async (
       renderBanner({
         signInUrl,
         natsUrl: nats.url,
+        natsKeys: users.seedFiles,
+        ...(caFile === undefined ? {} : { natsCaFile: caFile }),
         tenant: options.tenant,
         dataDir: layout.dataDir,
         logs: [layout.logs.service, layout.logs.agent],

@@ -7,6 +7,7 @@ import { readAgentKeyFile } from '../../infra/crypto/key-file.js';
 import { runAgentInit, runAgentRegister } from '../commands/agent.js';
 import { runTokenCreate } from '../commands/token.js';
 import type { CliIo } from '../io.js';
+import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
 import { UpError } from './up-error.js';
 
 export interface AgentSetup {
@@ -15,6 +16,10 @@ export interface AgentSetup {
   readonly tenant: string;
   readonly agentId: string;
   readonly keyFile: string;
+  /** The service's credentials: they issue the registration token. */
+  readonly serviceAccess?: NatsAccess;
+  /** The agent's own credentials: it registers itself, as an operator's agent would. */
+  readonly agentAccess?: NatsAccess;
 }
 
 /** How the agent came to be registered: this start, or an earlier one. */
@@ -91,6 +96,7 @@ export const ensureAgentRegistered = async (setup: AgentSetup): Promise<AgentSet
   const tokenIo = capture();
   const issued = await runTokenCreate(tokenIo, {
     natsUrl: setup.natsUrl,
+    ...(setup.serviceAccess === undefined ? {} : { natsAccess: setup.serviceAccess }),
     tenant: setup.tenant,
     ttlSeconds: 60,
     agentId: setup.agentId,
@@ -99,6 +105,7 @@ export const ensureAgentRegistered = async (setup: AgentSetup): Promise<AgentSet
   const registerIo = capture();
   const registered = await runAgentRegister(registerIo, {
     natsUrl: setup.natsUrl,
+    ...(setup.agentAccess === undefined ? {} : { natsAccess: setup.agentAccess }),
     tenant: setup.tenant,
     agentId: setup.agentId,
     keyFile: setup.keyFile,

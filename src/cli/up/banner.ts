@@ -4,6 +4,14 @@ import type { DemoUser } from '../../infra/directory/demo/index.js';
 export interface BannerInput {
   readonly signInUrl: string;
   readonly natsUrl: string;
+  /** Each NATS user's seed file (0600): the paths, never the seeds. */
+  readonly natsKeys?: {
+    readonly service: string;
+    readonly agent: string;
+    readonly auditor: string;
+  };
+  /** With TLS: the CA that signed nats-server's certificate. */
+  readonly natsCaFile?: string;
   readonly tenant: string;
   readonly dataDir: string;
   readonly logs: readonly string[];
@@ -40,6 +48,14 @@ export const renderBanner = (input: BannerInput): string => {
     ...table([
       ['sign-in page', input.signInUrl],
       ['NATS', input.natsUrl],
+      ...(input.natsCaFile === undefined ? [] : [['NATS CA', input.natsCaFile]]),
+      ...(input.natsKeys === undefined
+        ? []
+        : [
+            ['service key', input.natsKeys.service],
+            ['agent key', input.natsKeys.agent],
+            ['auditor key', input.natsKeys.auditor],
+          ]),
       ['tenant', input.tenant],
       ['directory', input.directory.url],
       ['data', input.dataDir],
@@ -47,6 +63,15 @@ export const renderBanner = (input: BannerInput): string => {
     ]),
     '',
   ];
+  if (input.natsKeys !== undefined) {
+    const ca = input.natsCaFile === undefined ? '' : ` --nats-ca-file ${input.natsCaFile}`;
+    lines.push(
+      'Each process connects to NATS as its own user, with the rights of its role. An auditor',
+      'reads the log, and only reads it, with:',
+      `  passage audit verify --nats ${input.natsUrl} --tenant ${input.tenant} --nats-nkey-file ${input.natsKeys.auditor}${ca}`,
+      '',
+    );
+  }
   if (input.directory.kind === 'demo') {
     const { users, mfa } = input.directory;
     lines.push(

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
+import { natsAccessArgs } from '../nats-options.js';
 import { UpError } from './up-error.js';
 import type { ExistingDirectory, UpServiceSettings } from './up-options.js';
 
@@ -24,7 +26,8 @@ export const BIND_PASSWORD_VARIABLE = 'PASSAGE_LDAP_BIND_PASSWORD';
 // Settings `up` decides for its children. Left in their environment, one set for another
 // purpose (an agent elsewhere on this machine) would quietly change the demo's: a CA file,
 // a login attribute or a bind password meant for another directory.
-const DECIDED_BY_UP = /^PASSAGE_(LDAP_[A-Z_]+|AGENT_(ID|KEY_FILE|TOKEN)|NATS_URL|TENANT)$/;
+const DECIDED_BY_UP =
+  /^PASSAGE_(LDAP_[A-Z_]+|AGENT_(ID|KEY_FILE|TOKEN)|NATS_(URL|NKEY_FILE|CA_FILE)|TENANT)$/;
 
 /** The parent's environment without the settings `up` decides, plus `extra`. */
 export const childEnvironment = (
@@ -39,6 +42,8 @@ export const childEnvironment = (
 
 export interface ServeCommand {
   readonly natsUrl: string;
+  /** The service's own NATS user (its seed file) and the CA. */
+  readonly natsAccess?: NatsAccess;
   readonly tenant: string;
   readonly httpPort: number;
   readonly serviceDir: string;
@@ -54,6 +59,7 @@ export const serveArgs = (entry: string, c: ServeCommand): string[] => [
   'serve',
   '--nats',
   c.natsUrl,
+  ...natsAccessArgs(c.natsAccess ?? {}),
   '--tenant',
   c.tenant,
   '--http-host',
@@ -77,6 +83,8 @@ export const serveArgs = (entry: string, c: ServeCommand): string[] => [
 
 export interface AgentCommand {
   readonly natsUrl: string;
+  /** The agent's own NATS user (its seed file) and the CA. */
+  readonly natsAccess?: NatsAccess;
   readonly tenant: string;
   readonly agentId: string;
   readonly keyFile: string;
@@ -94,6 +102,7 @@ export const agentArgs = (entry: string, c: AgentCommand): string[] => {
     'run',
     '--nats',
     c.natsUrl,
+    ...natsAccessArgs(c.natsAccess ?? {}),
     '--tenant',
     c.tenant,
     '--agent-id',

@@ -14,6 +14,7 @@ export const prepareDataDir = async (layout: UpLayout): Promise<void> => {
       layout.natsDir,
       layout.agentDir,
       layout.serviceDir,
+      layout.natsKeysDir,
       layout.logsDir,
     ]) {
       await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -42,6 +42,10 @@ export const startUpNatsServer = async (options: {
   readonly port: number;
   readonly guard: OrphanGuard;
   readonly log: (line: string) => void;
+  /** Appended to the configuration: the authorization block, the TLS block. */
+  readonly extraConfig?: string;
+  /** The server speaks TLS (a `tls {}` block in extraConfig): its URL says `tls://`. */
+  readonly tls?: boolean;
 }): Promise<UpNatsServer> => {
   const binary = 'nats-server';
   const configPath = join(options.storeDir, CONFIG_FILE_NAME);
@@ -53,6 +57,7 @@ export const startUpNatsServer = async (options: {
       port: options.port,
       storeDir: options.storeDir,
       serverName: 'passage-up',
+      ...(options.extraConfig === undefined ? {} : { extraConfig: options.extraConfig }),
     }),
     { mode: 0o600 },
   );
@@ -90,7 +95,7 @@ export const startUpNatsServer = async (options: {
     return { exit: killed, forced: true };
   };
   return {
-    url: `nats://${options.host}:${port}`,
+    url: `${options.tls === true ? 'tls' : 'nats'}://${options.host}:${port}`,
     port,
     pid,
     exited,

@@ -17,6 +17,10 @@ export type UpErrorCode =
   | 'UP_AGENT_KEYS_CHANGED'
   /** The agent id is registered and revoked. */
   | 'UP_AGENT_REVOKED'
+  /** A NATS user's seed file in the data directory is unreadable, unsafe or damaged. */
+  | 'UP_NATS_KEYS_UNUSABLE'
+  /** `--nats-tls`: the CA or the server certificate could not be made. */
+  | 'UP_NATS_TLS_FAILED'
   /** demo.mfa could not be enrolled. */
   | 'UP_MFA_ENROLMENT_FAILED'
   /** A child process exited while `up` was running (or starting); its log tail follows. */

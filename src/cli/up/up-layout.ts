@@ -12,6 +12,18 @@ export interface UpLayout {
   readonly agentKeyFile: string;
   /** `serve --data-dir`. */
   readonly serviceDir: string;
+  /**
+   * One NKey seed file per NATS user (0600), kept so that their public keys, named in the
+   * generated nats-server configuration, stay the same from start to start.
+   */
+  readonly natsKeysDir: string;
+  readonly natsKeys: {
+    readonly service: string;
+    readonly agent: string;
+    readonly auditor: string;
+  };
+  /** `--nats-tls`: the CA and the server's certificate, made anew at every start. */
+  readonly natsTlsDir: string;
   readonly logsDir: string;
   readonly logs: {
     readonly service: string;
@@ -28,6 +40,7 @@ export interface UpLayout {
 export const upLayout = (dataDir: string): UpLayout => {
   const logsDir = join(dataDir, 'logs');
   const agentDir = join(dataDir, 'agent');
+  const natsKeysDir = join(dataDir, 'nats-keys');
   return {
     dataDir,
     natsDir: join(dataDir, 'nats'),
@@ -35,6 +48,13 @@ export const upLayout = (dataDir: string): UpLayout => {
     agentDir,
     agentKeyFile: join(agentDir, 'agent.key'),
     serviceDir: join(dataDir, 'service'),
+    natsKeysDir,
+    natsKeys: {
+      service: join(natsKeysDir, 'service.nk'),
+      agent: join(natsKeysDir, 'agent.nk'),
+      auditor: join(natsKeysDir, 'auditor.nk'),
+    },
+    natsTlsDir: join(dataDir, 'nats-tls'),
     logsDir,
     logs: {
       service: join(logsDir, 'service.log'),

@@ -44,6 +44,8 @@ export interface UpOptions {
   /** Null: the demo directory. */
   readonly directory: ExistingDirectory | null;
   readonly service: UpServiceSettings;
+  /** `--nats-tls`: NATS on TLS with a CA made at this start (tls://); off: plain loopback. */
+  readonly natsTls?: boolean;
 }
 
 const upOptionSpecs = {
@@ -54,6 +56,7 @@ const upOptionSpecs = {
   timeouts: { type: 'string' },
   'mfa-tries': { type: 'string' },
   reactors: { type: 'string' },
+  'nats-tls': { type: 'boolean' },
   'ldap-url': { type: 'string' },
   'ldap-dialect': { type: 'string' },
   'ldap-ca-file': { type: 'string' },
@@ -104,6 +107,7 @@ export const parseUpOptions = (
     ...(mfaMaxTries === undefined ? {} : { mfaMaxTries }),
     ...(reactors === undefined ? {} : { reactors }),
   };
+  const natsTls = v['nats-tls'] === true;
 
   const urls = fromFlagOrEnv(v['ldap-url'], env, 'PASSAGE_LDAP_URL');
   const given = {
@@ -128,7 +132,7 @@ export const parseUpOptions = (
     if (stray.length > 0) {
       return `--${stray.join(', --')} describe your own directory: give --ldap-url too (without them, up starts a demo directory)`;
     }
-    return { httpPort, natsPort, dataDir, tenant, directory: null, service };
+    return { httpPort, natsPort, dataDir, tenant, directory: null, service, natsTls };
   }
   const dialect = given.dialect ?? 'ad';
   if (dialect !== 'ad' && dialect !== 'openldap') return '--ldap-dialect is ad or openldap';
@@ -144,6 +148,7 @@ export const parseUpOptions = (
     dataDir,
     tenant,
     service,
+    natsTls,
     directory: {
       urls,
       dialect,

@@ -18,6 +18,11 @@ const user = (username: string, password: string, shows: string): DemoUser => ({
 const DEMO: BannerInput = {
   signInUrl: 'http://127.0.0.1:41234/',
   natsUrl: 'nats://127.0.0.1:42345',
+  natsKeys: {
+    service: '/tmp/passage tester/data/nats-keys/service.nk',
+    agent: '/tmp/passage tester/data/nats-keys/agent.nk',
+    auditor: '/tmp/passage tester/data/nats-keys/auditor.nk',
+  },
   tenant: 'default',
   dataDir: '/tmp/passage tester/data',
   logs: ['/tmp/passage tester/data/logs/service.log', '/tmp/passage tester/data/logs/agent.log'],
@@ -45,6 +50,12 @@ describe('readUpBanner', () => {
       signInUrl: 'http://127.0.0.1:41234/',
       baseUrl: 'http://127.0.0.1:41234',
       natsUrl: 'nats://127.0.0.1:42345',
+      natsKeys: {
+        service: '/tmp/passage tester/data/nats-keys/service.nk',
+        agent: '/tmp/passage tester/data/nats-keys/agent.nk',
+        auditor: '/tmp/passage tester/data/nats-keys/auditor.nk',
+      },
+      natsCaFile: null,
       tenant: 'default',
       directoryUrl: 'ldaps://127.0.0.1:43456',
       dataDir: '/tmp/passage tester/data',
@@ -70,6 +81,30 @@ describe('readUpBanner', () => {
     expect(banner.directoryUrl).toBe('ldaps://dc1.corp.example:636');
     expect(banner.demoUsers.size).toBe(0);
     expect(banner.mfa).toBeNull();
+  });
+
+  it('reads the CA of a NATS on TLS, and no keys from a banner that names none', () => {
+    const tls = readUpBanner(
+      renderBanner({
+        ...DEMO,
+        natsUrl: 'tls://127.0.0.1:42345',
+        natsCaFile: '/tmp/passage tester/data/nats-tls/ca.pem',
+      }),
+    );
+    expect(tls.natsUrl).toBe('tls://127.0.0.1:42345');
+    expect(tls.natsCaFile).toBe('/tmp/passage tester/data/nats-tls/ca.pem');
+    const { natsKeys: _, ...withoutKeys } = DEMO;
+    const old = readUpBanner(renderBanner(withoutKeys));
+    expect(old.natsKeys).toBeNull();
+    expect(old.natsCaFile).toBeNull();
+    expect(old.natsUrl).toBe('nats://127.0.0.1:42345');
+  });
+
+  it('prints how an auditor runs audit verify with its key', () => {
+    const text = renderBanner({ ...DEMO, natsCaFile: '/tmp/ca.pem' });
+    expect(text).toContain(
+      'passage audit verify --nats nats://127.0.0.1:42345 --tenant default --nats-nkey-file /tmp/passage tester/data/nats-keys/auditor.nk --nats-ca-file /tmp/ca.pem',
+    );
   });
 
   it('refuses half a banner (up still starting, or failed) with BANNER_UNREADABLE', () => {
