@@ -1,4 +1,4 @@
-import type { EventStore, StoredMessage } from '../ports/event-store.js';
+import type { EventStore, StoredMessage, StreamName } from '../ports/event-store.js';
 import type { LogRecord } from './log-auditor.js';
 
 /** A time range of the log: records the store took at or after `since`, before `until`. */
@@ -40,9 +40,38 @@ export const storeAuditLog = (store: EventStore, tenant: string): Required<Audit
     }
   },
   async *readAttempt(attemptId, afterPosition) {
-    const stream = { tenant, category: 'signin' as const, id: attemptId };
-    for await (const message of store.readStream(stream, { afterPosition })) {
-      yield toLogRecord(message);
-    }
+    yield* await readWithRetries(
+      store,
+      { tenant, category: 'signin', id: attemptId },
+      afterPosition,
+    );
   },
 });
+
+/** Waits before the second and third try of a history read. */
+const RETRY_DELAYS_MS = [250, 1_000] as const;
+
+/**
+ * One attempt's history, read whole before it is handed over (a history is a few records),
+ * so that a read that fails half-way on a busy server can be tried again from the start. A
+ * third failure is the audit's failure: a verdict is never given on part of a history.
+ */
+const readWithRetries = async (
+  store: EventStore,
+  stream: StreamName,
+  afterPosition: number,
+): Promise<LogRecord[]> => {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const records: LogRecord[] = [];
+      for await (const message of store.readStream(stream, { afterPosition })) {
+        records.push(toLogRecord(message));
+      }
+      return records;
+    } catch (error) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (delay === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+};
