@@ -4,7 +4,7 @@ Usage: passage <command> [options]
 
 Commands:
   machine [--json]   Print the sign-in machine: its states, transitions and outcomes.
-  up [--http-port P] [--nats-port P] [--data-dir D] [--tenant T]
+  up [--http-port P] [--nats-port P] [--data-dir D] [--tenant T] [--nats-tls]
      [--timeouts JSON] [--mfa-tries N] [--reactors all|none|timers,evaluate,answers,lockout]
      [--ldap-url URL[,URL] --ldap-base-dn DN [--ldap-dialect ad|openldap] [--ldap-ca-file F]
       [--ldap-login-attribute A] [--ldap-bind-dn DN] [--ldap-bind-password-file F]
@@ -18,6 +18,9 @@ Commands:
                      --timeouts, --mfa-tries and --reactors go to the service as serve takes
                      them (PASSAGE_TIMEOUTS, PASSAGE_MFA_TRIES, PASSAGE_REACTORS); leave a
                      reactor out only if a node of yours runs it (passage host --reactors).
+                     Each process connects to NATS as its own user (service, agent; an
+                     auditor's key is printed too), seeds in <data-dir>/nats-keys (0600).
+                     --nats-tls: NATS on TLS (tls://) with a CA made at the start.
                      While they run, <data-dir>/pids/ holds nats-server.pid, slapd.pid,
                      service.pid and agent.pid (docs/testing-with-passage.md pauses the agent).
                      Ctrl-C stops the agent, the service, slapd and nats-server, in that order.
@@ -41,6 +44,15 @@ Commands:
                      reactor. Environment: PASSAGE_NATS_URL, PASSAGE_TENANT, PASSAGE_MFA,
                      PASSAGE_AGENT_MAX_AGE, PASSAGE_REACTORS. Run several nodes for
                      availability; split reactors to run API nodes and worker nodes.
+  NATS access (every command that takes --nats):
+        [--nats-nkey-file F] [--nats-ca-file F]
+                     The NKey seed file (0600) of the NATS user the command runs as: the
+                     service's for serve, host, token and mfa; the agent's own for agent;
+                     an auditor's for audit and replay. The CA that signed the servers'
+                     certificates (TLS; a tls:// URL asks for TLS too). Environment:
+                     PASSAGE_NATS_NKEY_FILE, PASSAGE_NATS_CA_FILE. Refusals:
+                     NATS_AUTHORIZATION_FAILED, NATS_TLS_FAILED, NATS_NKEY_FILE_INSECURE, …
+                     docs/nats-security.md: the roles and what each may do.
   token create [--tenant T] [--ttl SECONDS] [--agent-id ID] [--nats URL]
                      Issue a one-time registration token for an agent (default 600 s).
   agent init --key-file F [--force]

@@ -68,9 +68,10 @@ export const runCli = async (
         runParallel: runParallelLogAudit,
         now: () => performance.now(),
         errIsTerminal: context.errIsTerminal === true,
+        env: context.env ?? {},
       });
     case 'replay':
-      return runReplayCommand(rest, io, openJetStreamStore);
+      return runReplayCommand(rest, io, openJetStreamStore, undefined, context.env ?? {});
     case 'bench':
       return runBench(rest, io, {
         env: context.env ?? {},
