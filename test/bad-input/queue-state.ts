@@ -48,12 +48,30 @@ export const drained = async (
   durable: string,
   filter: string,
   timeoutMs: number,
+  /** What counts as drained; nothing left at all unless told (held timers, say). */
+  done: (state: QueueState) => boolean = (s) =>
+    s.stored === 0 && s.pending === 0 && s.ackPending === 0,
 ): Promise<QueueState> => {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const state = await queueState(jsm, stream, durable, filter);
-    if (state.stored === 0 && state.pending === 0 && state.ackPending === 0) return state;
-    if (Date.now() > until) return state;
+    if (done(state) || Date.now() > until) return state;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+/** Waits until a durable of a limits stream (the event log) has handled everything. */
+export const caughtUp = async (
+  jsm: JetStreamManager,
+  stream: string,
+  durable: string,
+  timeoutMs: number,
+): Promise<{ readonly pending: number; readonly ackPending: number }> => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await jsm.consumers.info(stream, durable);
+    const state = { pending: info.num_pending, ackPending: info.num_ack_pending };
+    if ((state.pending === 0 && state.ackPending === 0) || Date.now() > until) return state;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 };

@@ -18,6 +18,8 @@ export type FieldKind =
   | { readonly kind: 'count' }
   | { readonly kind: 'text'; readonly max: number; readonly nullable?: boolean }
   | { readonly kind: 'base64' }
+  /** A SHA-256 in lower-case hex. */
+  | { readonly kind: 'hash'; readonly nullable?: boolean }
   /** An array of ids, at most `max`. */
   | { readonly kind: 'ids'; readonly max: number }
   /** A nested object of its own shape (a client, a list of boxes): broken as a whole. */
@@ -79,6 +81,12 @@ export const invalidFor = (field: FieldKind): fc.Arbitrary<unknown> => {
       return fc.oneof(
         notAString,
         hostileText().filter((s) => s !== '' && !BASE64.test(s)),
+      );
+    case 'hash':
+      return fc.oneof(
+        notAString.filter((v) => !(field.nullable === true && v === null)),
+        hostileText().filter((s) => !/^[0-9a-f]{64}$/.test(s)),
+        fc.constant('A'.repeat(64)),
       );
     case 'ids':
       return fc.oneof(

@@ -38,6 +38,13 @@ export interface JetStreamTimerQueueOptions {
    * the server delivers no more than this many. Default 10,000.
    */
   readonly maxWaitingTimers?: number;
+  /**
+   * A timer due further ahead than this is moved aside instead of held: no record sets a
+   * deadline that far (the longest time-out is an hour), and holding it would redeliver it
+   * every `maxHoldMs` until then, taking one of `maxWaitingTimers` all along. Default 2
+   * hours: the longest time-out, with an hour to spare for hosts whose clocks disagree.
+   */
+  readonly maxDeadlineAheadMs?: number;
   /** How long `schedule` waits for the server's answer. Default 5 s. */
   readonly publishTimeoutMs?: number;
   /**
@@ -55,6 +62,7 @@ export interface JetStreamTimerQueue extends TimerQueue {
 }
 
 const DEFAULT_MAX_HOLD_MS = 30_000;
+const DEFAULT_MAX_DEADLINE_AHEAD_MS = 2 * 3_600_000;
 const DEFAULT_MAX_WAITING_TIMERS = 10_000;
 const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
 const DEFAULT_ACK_WAIT_MS = 5_000;
@@ -85,6 +93,7 @@ export const createJetStreamTimerQueue = (
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? (() => new Date());
   const maxHoldMs = options.maxHoldMs ?? DEFAULT_MAX_HOLD_MS;
+  const maxDeadlineAheadMs = options.maxDeadlineAheadMs ?? DEFAULT_MAX_DEADLINE_AHEAD_MS;
   const jsm = (): Promise<JetStreamManager> => jetstreamManager(nc, { checkAPI: false });
   const running = new Set<RunningConsumer>();
 
@@ -124,6 +133,14 @@ export const createJetStreamTimerQueue = (
       return;
     }
     const early = Date.parse(timer.deadline) - now().getTime();
+    if (early > maxDeadlineAheadMs) {
+      await moveAside(
+        message,
+        tenant,
+        `a deadline ${Math.round(early / 60_000)} minutes ahead: further than any time-out`,
+      );
+      return;
+    }
     if (early > 0) {
       message.nak(Math.min(early, maxHoldMs));
       return;
