@@ -100,11 +100,31 @@ beforeAll(async () => {
     'passage is up.',
   );
   banner = readUpBanner(up.stdout());
+  // Each process connects to up's NATS as its own user; up printed their seed files.
+  const keys = banner.natsKeys;
+  if (keys === null) throw new Error('passage up printed no NATS keys');
   evaluator = await startPassage(
-    ['host', '--nats', banner.natsUrl, '--tenant', banner.tenant, '--reactors', 'evaluate'],
+    [
+      'host',
+      '--nats',
+      banner.natsUrl,
+      '--nats-nkey-file',
+      keys.service,
+      '--tenant',
+      banner.tenant,
+      '--reactors',
+      'evaluate',
+    ],
     '"event":"host.ready"',
   );
-  nats = await createNatsSignInTools({ natsUrl: banner.natsUrl, tenant: banner.tenant });
+  // The observer reads the log as an auditor; the forger posts answers as up's agent (only
+  // an agent may), signed with keys no agent registered.
+  nats = await createNatsSignInTools({
+    natsUrl: banner.natsUrl,
+    tenant: banner.tenant,
+    nkeyFile: keys.auditor,
+    forgerNkeyFile: keys.agent,
+  });
 }, 180_000);
 
 afterAll(async () => {
