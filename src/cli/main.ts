@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { permissionRefusalOf } from './nats-failure.js';
 import { runCli } from './run-cli.js';
 
 const packageJson = JSON.parse(
@@ -26,11 +27,13 @@ try {
 } catch (error) {
   // Errors with a stable code (NATS_UNREACHABLE, EVENT_STORE_UNAVAILABLE, ...) are told as
   // such; anything else is a bug, reported without a stack trace but with its message.
+  const refused = permissionRefusalOf(error);
   const code =
     typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
       ? error.code
       : 'INTERNAL_ERROR';
-  io.err(`passage: ${error instanceof Error ? error.message : String(error)} [${code}]\n`);
+  if (refused !== undefined) io.err(`passage: ${refused.message} [${refused.code}]\n`);
+  else io.err(`passage: ${error instanceof Error ? error.message : String(error)} [${code}]\n`);
   process.exitCode = 1;
 }
 process.exit();

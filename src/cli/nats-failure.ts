@@ -1,3 +1,5 @@
+import { PermissionViolationError } from '@nats-io/transport-node';
+
 /**
  * The log fields of a failed connection to NATS: its stable code (NATS_UNREACHABLE,
  * NATS_AUTHORIZATION_FAILED, NATS_TLS_FAILED, NATS_NKEY_FILE_*, NATS_CA_FILE_*) and why.
@@ -18,3 +20,30 @@ export const connectFailureOf = (
   url: natsUrl,
   reason: error instanceof Error ? error.message : String(error),
 });
+
+const causesOf = (error: unknown): unknown[] => {
+  const chain: unknown[] = [];
+  for (let at = error; at !== undefined && at !== null && chain.length < 6;) {
+    chain.push(at);
+    at = at instanceof Error ? at.cause : undefined;
+  }
+  return chain;
+};
+
+/**
+ * NATS refused something this command's user may not do (a permissions violation): the
+ * wrong role's key, or a server configured without a right passage needs. Told as
+ * NATS_PERMISSION_DENIED with the subject the server named, instead of an internal error.
+ */
+export const permissionRefusalOf = (
+  error: unknown,
+): { readonly code: 'NATS_PERMISSION_DENIED'; readonly message: string } | undefined => {
+  const violation = causesOf(error).find((cause) => cause instanceof PermissionViolationError);
+  if (!(violation instanceof PermissionViolationError)) return undefined;
+  return {
+    code: 'NATS_PERMISSION_DENIED',
+    message:
+      `${violation.message}: this NATS user may not do that. Is it the key of the ` +
+      `right role (--nats-nkey-file)? docs/nats-security.md lists what each role may do`,
+  };
+};

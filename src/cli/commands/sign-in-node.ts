@@ -15,6 +15,7 @@ import {
 import type { SignInRecord } from '../../domain/wire/service-messages.js';
 import { createActiveAgents } from '../../infra/agent-ports/active-agents.js';
 import { createServiceCrypto } from '../../infra/agent-ports/service-crypto.js';
+import { ensureAgentBuckets } from '../../infra/agents/agent-buckets.js';
 import { createAgentRegistry } from '../../infra/agents/agent-registry.js';
 import { createJetStreamServiceSide } from '../../infra/jetstream/agent-queues.js';
 import { createJetStreamEventStore } from '../../infra/jetstream/event-store.js';
@@ -52,6 +53,7 @@ export const startSignInNode = async (options: SignInNodeOptions): Promise<SignI
   const { nc, tenant, logger } = options;
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm);
+  await ensureAgentBuckets(nc);
   const store = createJetStreamEventStore({ nc, logger });
   const timers = createJetStreamTimerQueue({ nc, logger });
   const registry = createAgentRegistry({ nc, logger });

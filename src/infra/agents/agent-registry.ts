@@ -35,6 +35,12 @@ const REGISTRY_HISTORY = 5;
 /** A revision-checked update lost to another writer this many times in a row gives up. */
 const MAX_UPDATE_TRIES = 5;
 
+/** How the agents bucket is made: by the service (`ensureAgentBuckets`) or on first use. */
+export const AGENTS_BUCKET_OPTIONS = {
+  history: REGISTRY_HISTORY,
+  description: 'passage: registered agents (public keys, status) and their last heartbeats',
+};
+
 export interface AgentRegistryOptions {
   readonly nc: NatsConnection;
   readonly bucket?: string;
@@ -99,10 +105,11 @@ const byAgentId = (a: AgentRegistration, b: AgentRegistration): number =>
   a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0;
 
 export const createAgentRegistry = (options: AgentRegistryOptions): AgentRegistry => {
-  const bucket = lazyBucket(options.nc, options.bucket ?? DEFAULT_AGENTS_BUCKET, {
-    history: REGISTRY_HISTORY,
-    description: 'passage: registered agents (public keys, status) and their last heartbeats',
-  });
+  const bucket = lazyBucket(
+    options.nc,
+    options.bucket ?? DEFAULT_AGENTS_BUCKET,
+    AGENTS_BUCKET_OPTIONS,
+  );
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
 

@@ -100,6 +100,12 @@ export interface TokenIssuer {
   ) => Promise<Either<TokenError, RedeemedToken>>;
 }
 
+/** How the tokens bucket is made: by the service (`ensureAgentBuckets`) or on first use. */
+export const TOKENS_BUCKET_OPTIONS = {
+  history: 1,
+  description: 'passage: agent registration tokens (SHA-256 of each token, never the token)',
+};
+
 export interface TokenIssuerOptions {
   readonly nc: NatsConnection;
   readonly bucket?: string;
@@ -116,10 +122,11 @@ const IssueOptionsSchema = z.strictObject({
 });
 
 export const createTokenIssuer = (options: TokenIssuerOptions): TokenIssuer => {
-  const bucket = lazyBucket(options.nc, options.bucket ?? DEFAULT_TOKENS_BUCKET, {
-    history: 1,
-    description: 'passage: agent registration tokens (SHA-256 of each token, never the token)',
-  });
+  const bucket = lazyBucket(
+    options.nc,
+    options.bucket ?? DEFAULT_TOKENS_BUCKET,
+    TOKENS_BUCKET_OPTIONS,
+  );
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
 

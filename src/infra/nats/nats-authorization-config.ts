@@ -12,7 +12,8 @@ export interface NatsUserEntry {
   readonly publicKey: string;
   /** Written as a comment above the user: whose key it is. */
   readonly description: string;
-  readonly permissions: RolePermissions;
+  /** Absent: every right (an operator's own tools; never one of passage's roles). */
+  readonly permissions?: RolePermissions;
 }
 
 export interface NatsTlsFiles {
@@ -30,12 +31,16 @@ const list = (values: readonly string[], indent: string): string =>
 const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ');
 
 const renderUser = (user: NatsUserEntry): string => {
-  const { publish, subscribe, allowResponses } = user.permissions;
-  const i = '        ';
-  const lines = [
+  const head = [
     `    # ${oneLine(user.description)}`,
     '    {',
     `      nkey: ${quoted(user.publicKey)}`,
+  ];
+  if (user.permissions === undefined) return [...head, '    }'].join('\n');
+  const { publish, subscribe, allowResponses } = user.permissions;
+  const i = '        ';
+  const lines = [
+    ...head,
     '      permissions: {',
     '        publish: {',
     `          allow: ${list(publish.allow, `${i}  `)}`,
