@@ -38,11 +38,29 @@ export const answerRequest = async (
   identity: AgentIdentity,
   deps: { readonly crypto: AgentCrypto; readonly directory: Directory; readonly now: () => Date },
 ): Promise<RequestOutcome> => {
+  // Another tenant's request on this tenant's queue: no agent here can answer it, ever.
+  if (request.tenant !== identity.tenant) {
+    return {
+      kind: 'refused',
+      code: 'REQUEST_MISMATCH',
+      message: `the request names tenant ${request.tenant}, not ${identity.tenant}`,
+    };
+  }
+  // A request this agent hands back to the queue (for other agents, or for a key it will
+  // read later) stops being handed back once it has expired: by then no agent may answer
+  // it, and without this it would come back every few hundred milliseconds until the queue
+  // ages it out.
+  const expired = deps.now().getTime() >= Date.parse(request.expiresAt);
+  const expiredRefusal = {
+    kind: 'refused',
+    code: 'REQUEST_EXPIRED',
+    message: `the request expired at ${request.expiresAt}`,
+  } as const;
   const sealed = request.sealed.find((entry) => entry.agentId === identity.agentId);
-  if (sealed === undefined) return { kind: 'notForThisAgent' };
+  if (sealed === undefined) return expired ? expiredRefusal : { kind: 'notForThisAgent' };
   const opened = await deps.crypto.open(sealed);
   if (isLeft(opened) && opened.left.code === 'UNKNOWN_KEY') {
-    return { kind: 'keyNotYetKnown', message: opened.left.message };
+    return expired ? expiredRefusal : { kind: 'keyNotYetKnown', message: opened.left.message };
   }
   if (isLeft(opened)) {
     return { kind: 'refused', code: 'UNDECRYPTABLE', message: opened.left.message };
