@@ -187,7 +187,7 @@ export const createLogAuditor = (options: LogAuditorOptions): LogAuditor => {
     t.records += 1;
     t.lastPosition = record.position;
     t.texts?.push(record.body);
-    if (!t.verifier.check(input)) {
+    if (!t.verifier.check(input, record.body)) {
       t.failedAt = { position: record.position };
       return false;
     }

@@ -209,6 +209,30 @@ describe('a deleted record', () => {
   });
 });
 
+describe('the stored text', () => {
+  it('verifies in any JSON form whose content is the record, canonical or not', async () => {
+    const canonical = signedIn.map(encodeRecord);
+    // Keys in another order, with white space: the same content, not the stored bytes.
+    const reformatted = signedIn.map((record) =>
+      JSON.stringify(Object.fromEntries(Object.entries(record).reverse()), null, 2),
+    );
+    for (const texts of [canonical, reformatted]) {
+      expect(await verifyAttemptTexts(texts)).toMatchObject({ ok: true, records: 5 });
+    }
+  });
+
+  it('fails HASH_MISMATCH when the text says something else than what was hashed', async () => {
+    const texts = signedIn.map(encodeRecord);
+    const changed = texts.map((text, i) =>
+      i === 3 ? text.replace('"success"', '"passwordExpired"') : text,
+    );
+    expect(divergenceOf(await verifyAttemptTexts(changed))).toMatchObject({
+      code: 'HASH_MISMATCH',
+      sequence: 4,
+    });
+  });
+});
+
 describe('records out of order', () => {
   it('two records swapped fail with CHAIN_BROKEN where the first of them now stands', async () => {
     expect(divergenceOf(await verifyAttempt(swapped(signedIn, 1, 2)))).toMatchObject({
