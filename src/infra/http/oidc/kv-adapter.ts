@@ -1,6 +1,7 @@
 import { StorageType } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { z } from 'zod';
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { Clock } from '../../../actors/ports/clock.js';
 import type { Logger } from '../../../actors/ports/logger.js';
@@ -42,6 +43,16 @@ interface StoredEntry {
   readonly expiresAt: number | null;
 }
 
+/**
+ * The shape `upsert` writes. What the provider reads back must have it: a value of any
+ * other shape (JSON `null`, a payload that is not an object) would make the provider
+ * throw where it expects a missing entry, and a sign-in page fail with a 5xx.
+ */
+const StoredEntrySchema = z.object({
+  payload: z.record(z.string(), z.unknown()),
+  expiresAt: z.number().nullable(),
+});
+
 const token = (value: string): string => Buffer.from(value, 'utf8').toString('base64url');
 
 export interface KvOidcStore {
@@ -72,14 +83,19 @@ export const createKvOidcStore = async (options: KvOidcStoreOptions): Promise<Kv
   ): Promise<{ entry: StoredEntry; revision: number } | undefined> => {
     const got = await kv.get(key);
     if (got === null || got.operation !== 'PUT') return undefined;
-    let entry: StoredEntry;
+    let parsed: unknown;
     try {
-      entry = got.json<StoredEntry>();
+      parsed = got.json<unknown>();
     } catch {
+      parsed = undefined;
+    }
+    const checked = StoredEntrySchema.safeParse(parsed);
+    if (!checked.success) {
       // Not ours to read: reported, and read as absent (the user signs in again).
       logger.warn('oidc.store.unreadable', { key });
       return undefined;
     }
+    const entry = checked.data as StoredEntry;
     if (entry.expiresAt !== null && entry.expiresAt <= now()) return undefined;
     return { entry, revision: got.revision };
   };
