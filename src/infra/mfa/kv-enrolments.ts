@@ -33,7 +33,10 @@ const MAX_WRITE_TRIES = 5;
 
 export interface KvMfaEnrolmentsOptions {
   readonly nc: NatsConnection;
-  /** Where unreadable enrolments are reported (they read as "not enrolled", never throw). */
+  /**
+   * Where unreadable enrolments are reported. They never throw: the user counts as enrolled
+   * (a code is asked for) and no code verifies, until the user is enrolled again.
+   */
   readonly logger: Logger;
   /** The bucket's name; tests may give their own. */
   readonly bucket?: string;
@@ -73,8 +76,9 @@ export const createKvMfaEnrolments = async (
     if (value === undefined) return undefined;
     const decoded = decodeEnrolmentRecord(value.text);
     if (isLeft(decoded)) {
-      // Not ours to read: reported for an operator, and read as no enrolment, so a damaged
-      // value can neither crash a sign-in nor let a code through.
+      // Not ours to read: reported for an operator, and read as an enrolment without a
+      // record, so a damaged value can neither crash a sign-in, nor let a code through, nor
+      // let a sign-in skip its second factor.
       logger.warn(MFA_ENROLMENT_UNREADABLE, { tenant, key, reason: decoded.left });
       return { record: undefined, revision: value.revision };
     }
@@ -83,7 +87,10 @@ export const createKvMfaEnrolments = async (
 
   const isEnrolled: MfaEnrolments['isEnrolled'] = async (tenant, username) => {
     if (!isMfaTenant(tenant)) return false;
-    return (await read(tenant, mfaKey(tenant, username)))?.record !== undefined;
+    // A value that does not read is still a second factor someone set up: the user is asked
+    // for a code, which cannot verify, until an operator enrols them again. Reading it as
+    // "not enrolled" would let the password alone through.
+    return (await read(tenant, mfaKey(tenant, username))) !== undefined;
   };
 
   const verify: MfaEnrolments['verify'] = async (tenant, username, code, at) => {
