@@ -53,6 +53,12 @@ Commands:
                      PASSAGE_NATS_NKEY_FILE, PASSAGE_NATS_CA_FILE. Refusals:
                      NATS_AUTHORIZATION_FAILED, NATS_TLS_FAILED, NATS_NKEY_FILE_INSECURE, …
                      docs/nats-security.md: the roles and what each may do.
+  nats users --keys-dir DIR [--service T[,T]] [--agent T:ID[,T:ID]] [--auditor T[,T]]
+             [--tls-cert F --tls-key F]
+                     For your own nats-server: one NKey seed file per user in DIR (0600;
+                     existing ones are kept) and, on stdout, the authorization block naming
+                     their public keys with their role's permissions (and a tls block), to
+                     include in nats-server.conf. Seeds are never printed.
   token create [--tenant T] [--ttl SECONDS] [--agent-id ID] [--nats URL]
                      Issue a one-time registration token for an agent (default 600 s).
   agent init --key-file F [--force]

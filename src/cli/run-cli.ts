@@ -1,6 +1,7 @@
 import { runHostCommand, runServeCommand } from './commands/serve-cli.js';
 import { runMachine } from './commands/machine.js';
 import { runMfaCommand } from './commands/mfa.js';
+import { runNatsCommand } from './commands/nats.js';
 import { runPathsCommand } from './commands/paths.js';
 import { runAuditCommand } from './commands/audit.js';
 import { runBench } from './commands/bench.js';
@@ -60,6 +61,8 @@ export const runCli = async (
       return runMfaCommand(rest, io, { env: context.env ?? {} });
     case 'token':
       return runTokenCommand(rest, io, context.env ?? {});
+    case 'nats':
+      return runNatsCommand(rest, io);
     case 'paths':
       return runPathsCommand(rest, io);
     case 'audit':

@@ -26,7 +26,7 @@ import { inboxPrefixOf } from './inbox-prefix.js';
 
 /**
  * Who may do what on NATS: the subjects each role may publish and subscribe to, in one
- * place, as data. `passage up` and `passage nats` render them into nats-server's
+ * place, as data. `passage up` and `passage nats users` render them into nats-server's
  * configuration; docs/nats-security.md explains each line; the integration tests hold a
  * real nats-server 2.9 to them.
  *
