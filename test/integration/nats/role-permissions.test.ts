@@ -53,6 +53,8 @@ const serverLog: string[] = [];
 const processes: PassageProcess[] = [];
 let service: ServeProcess;
 let agent: PassageProcess;
+/** `agent …` options of the running agent: its tenant, id, key file and NATS user. */
+let agentArgs: string[];
 let admin: NatsConnection;
 const connections: NatsConnection[] = [];
 
@@ -167,7 +169,7 @@ beforeAll(async () => {
     users.serviceAcme.seedFile,
   ]);
   expect(token.status, token.stderr).toBe(0);
-  const agentArgs = [
+  agentArgs = [
     ...nats_,
     '--agent-id',
     'site-1',
@@ -325,6 +327,21 @@ describe("an agent's NATS user", () => {
     await expect(kv.put('acme.site-1.heartbeat', heartbeat.data)).resolves.toBeGreaterThan(0);
   });
 
+  it('rotates its own keys with its own user, and the next sign-in is answered with them', async () => {
+    const violations = () => serverLog.filter((line) => /Violation/.test(line));
+    const before = violations().length;
+    const rotated = passageSync(['agent', 'rotate', ...agentArgs]);
+    expect(rotated.status, rotated.stderr).toBe(0);
+    const { signKeyId } = JSON.parse(rotated.stdout) as { signKeyId: string };
+    const good = slapd.users.good;
+    expect(await signInThroughTheApi(good.uid, good.password)).toMatchObject({
+      outcome: 'signedIn',
+    });
+    const kv = await new Kvm(await open(users.agentAcme)).create('passage-agents');
+    expect((await kv.get('acme.site-1'))?.string()).toContain(signKeyId);
+    expect(violations().slice(before)).toEqual([]);
+  });
+
   it('of tenant acme sees nothing of tenant beta: no requests, answers, registry or log', async () => {
     const nc = await open(users.agentAcme);
     await subscriptionRefused(nc, `passage.${BETA}.>`);
@@ -358,7 +375,8 @@ describe("an auditor's NATS user", () => {
       '1',
     ]);
     expect(audit.status, audit.stderr).toBe(0);
-    expect(audit.stdout).toMatch(/verified: every record of the 1 attempts/);
+    // The sign-in above and the one after the rotation.
+    expect(audit.stdout).toMatch(/verified: every record of the 2 attempts/);
   });
 
   it('is refused when it publishes: events, answers, requests', async () => {
