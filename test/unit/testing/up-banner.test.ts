@@ -93,7 +93,8 @@ describe('readUpBanner', () => {
     );
     expect(tls.natsUrl).toBe('tls://127.0.0.1:42345');
     expect(tls.natsCaFile).toBe('/tmp/passage tester/data/nats-tls/ca.pem');
-    const { natsKeys: _, ...withoutKeys } = DEMO;
+    const { natsKeys, ...withoutKeys } = DEMO;
+    expect(natsKeys).toBeDefined();
     const old = readUpBanner(renderBanner(withoutKeys));
     expect(old.natsKeys).toBeNull();
     expect(old.natsCaFile).toBeNull();
