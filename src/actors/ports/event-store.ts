@@ -106,6 +106,13 @@ export interface SubscribeOptions {
    * one of them), and a subscriber that starts again resumes after the last `done`.
    */
   readonly durableName: string;
+  /**
+   * Messages handled at once by this subscriber (default 1: one at a time, in store order).
+   * Above one, the messages of one stream are still handled one after another, in order;
+   * messages of different streams may be handled at the same time, and settle in any order.
+   * An adapter may handle fewer at once than asked.
+   */
+  readonly concurrency?: number;
 }
 
 export interface Subscription {

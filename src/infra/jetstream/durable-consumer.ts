@@ -30,8 +30,18 @@ export interface DurableConsumerOptions {
   readonly js: JetStreamClient;
   readonly jsm: () => Promise<JetStreamManager>;
   readonly spec: DurableConsumerSpec;
-  /** Settles one message (ack, nak or term). Messages are handed over one at a time, in order. */
+  /**
+   * Settles one message (ack, nak or term). Messages are handed over in order, one at a time
+   * unless `concurrency` says otherwise.
+   */
   readonly handle: (message: JsMsg) => Promise<void>;
+  /**
+   * Messages handled at once (default 1). Above one, messages with the same `keyOf` are
+   * still handled one after another, in the order they came; others overlap.
+   */
+  readonly concurrency?: number;
+  /** What must not overlap; default: every message its own key. */
+  readonly keyOf?: (message: JsMsg) => string;
   readonly logger: Logger;
   /** A prefix for log events, e.g. `eventstore.subscriber`. */
   readonly logAs: string;
@@ -98,6 +108,39 @@ const handleKeepingAlive = async (
 };
 
 /**
+ * Hands messages to `handle`, at most `limit` at once and one at a time per key, in arrival
+ * order per key. Resolves once every message taken has been handled.
+ */
+const handleConcurrently = async (
+  messages: AsyncIterable<JsMsg>,
+  options: DurableConsumerOptions,
+  limit: number,
+  stopped: () => boolean,
+): Promise<void> => {
+  const inFlight = new Set<Promise<void>>();
+  const tails = new Map<string, Promise<void>>();
+  const keyOf = options.keyOf ?? ((message: JsMsg) => String(message.seq));
+  for await (const message of messages) {
+    if (stopped()) {
+      message.nak();
+      continue;
+    }
+    while (inFlight.size >= limit) await Promise.race(inFlight);
+    const key = keyOf(message);
+    const task = (tails.get(key) ?? Promise.resolve()).then(() =>
+      handleKeepingAlive(message, options),
+    );
+    tails.set(key, task);
+    inFlight.add(task);
+    void task.finally(() => {
+      inFlight.delete(task);
+      if (tails.get(key) === task) tails.delete(key);
+    });
+  }
+  await Promise.all(inFlight);
+};
+
+/**
  * Ends `messages` when the client reports that its consumer is gone or silent, so the loop
  * creates the consumer again. `consume()` on its own keeps pulling from a deleted consumer
  * and only reports it.
@@ -149,15 +192,21 @@ export const runDurableConsumer = async (
       };
     });
 
+  const concurrency = Math.max(1, options.concurrency ?? 1);
   const consumeOnce = async (info: ConsumerInfo | undefined): Promise<void> => {
     const consumerInfo = info ?? (await ensureDurableConsumer(jsm, options.spec));
     const messages = await options.js.consumers.getConsumerFromInfo(consumerInfo).consume({
-      max_messages: options.pullBatch ?? DEFAULT_PULL_BATCH,
+      // Enough pulled ahead to keep every handler busy.
+      max_messages: Math.max(options.pullBatch ?? DEFAULT_PULL_BATCH, concurrency),
       expires: PULL_EXPIRES_MS,
     });
     current = messages;
     if (stopped) messages.stop();
     void watchStatus(messages, options);
+    if (concurrency > 1) {
+      await handleConcurrently(messages, options, concurrency, () => stopped);
+      return;
+    }
     for await (const message of messages) {
       // Pulled but not handled before the stop: give it back now rather than after ack_wait.
       if (stopped) message.nak();

@@ -30,6 +30,7 @@ import {
 } from './dead-letters.js';
 import { runDurableConsumer, type RunningConsumer } from './durable-consumer.js';
 import { describeError, isWrongLastSequence, unavailable } from './jetstream-errors.js';
+import { lastOnSubject } from './last-on-subject.js';
 import { readInOrder } from './ordered-read.js';
 import { settleReaction } from './settle.js';
 import { DEFAULT_HANDLER_BACKOFF, backoffDelayMs, type Backoff } from './retry-backoff.js';
@@ -69,6 +70,9 @@ export interface JetStreamEventStoreOptions {
 }
 
 const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
+// After a stream was found not to allow direct gets (or this user may not make them), stream
+// reads go straight to ordered consumers for this long before asking again.
+const DIRECT_READS_RETRY_MS = 60_000;
 const DEFAULT_READ_BATCH_SIZE = 256;
 const DEFAULT_ACK_WAIT_MS = 10_000;
 const DEFAULT_MAX_ACK_PENDING = 1_000;
@@ -120,6 +124,77 @@ export const createJetStreamEventStore = (options: JetStreamEventStoreOptions): 
   // No API check: creating the manager then costs no round trip and cannot fail.
   const jsm = (): Promise<JetStreamManager> => jetstreamManager(nc, { checkAPI: false });
   const running = new Set<RunningConsumer>();
+  let directManager: Promise<JetStreamManager> | null = null;
+  // Whether stream reads may start with a direct get: the stream must allow them (streams
+  // made before passage asked for `allow_direct` do not, until `ensureStreams` updates them,
+  // and nats-server 2.9 lets a direct get on such a stream time out rather than refuse it).
+  // Asked once; a "no" is asked again after a while.
+  let directReads: { readonly allowed: Promise<boolean>; readonly at: number } | null = null;
+  const directReadsAllowed = (): Promise<boolean> => {
+    const now = Date.now();
+    if (directReads !== null && now - directReads.at < DIRECT_READS_RETRY_MS) {
+      return directReads.allowed;
+    }
+    const previous = directReads;
+    const allowed = (async () => {
+      if (previous !== null && (await previous.allowed)) return true;
+      try {
+        directManager ??= jsm();
+        return (await (await directManager).streams.info(EVENTS_STREAM)).config.allow_direct;
+      } catch {
+        return false;
+      }
+    })();
+    directReads = { allowed, at: now };
+    return allowed;
+  };
+  const refuseDirectReads = (): void => {
+    if (directReads !== null) {
+      logger.warn('eventstore.direct-reads.refused', {
+        stream: EVENTS_STREAM,
+        hint: 'the direct get permission ($JS.API.DIRECT.GET.<stream>.<subject>)',
+      });
+    }
+    directReads = { allowed: Promise.resolve(false), at: Date.now() };
+  };
+
+  /**
+   * One stream's messages after a position. The subject's last position is asked first, with
+   * one direct get: when nothing was stored after `afterPosition` (a host catching up on an
+   * attempt it holds, the common case) that is the whole read, with no consumer created.
+   * Otherwise an ordered consumer reads what is new, up to that last position (whatever is
+   * stored later is for the next read).
+   */
+  async function* readOneStream(subject: string, read: ReadOptions | undefined) {
+    const after = read?.afterPosition ?? 0;
+    let upTo = read?.upToPosition;
+    let direct: boolean;
+    try {
+      direct = await directReadsAllowed();
+    } catch (error) {
+      throw unavailable('readStream', error);
+    }
+    if (direct) {
+      let last;
+      try {
+        directManager ??= jsm();
+        last = await lastOnSubject(await directManager, EVENTS_STREAM, subject);
+      } catch (error) {
+        throw unavailable('readStream', error);
+      }
+      if (last.kind === 'empty') return;
+      if (last.kind === 'unavailable') {
+        refuseDirectReads();
+      } else {
+        upTo = Math.min(upTo ?? last.position, last.position);
+        if (upTo <= after) return;
+      }
+    }
+    yield* readEvents('readStream', subject, {
+      ...read,
+      ...(upTo === undefined ? {} : { upToPosition: upTo }),
+    });
+  }
 
   async function* readEvents(
     what: string,
@@ -232,7 +307,9 @@ export const createJetStreamEventStore = (options: JetStreamEventStoreOptions): 
 
     readStream(stream: StreamName, read?: ReadOptions): AsyncIterable<StoredMessage> {
       assertStreamName(stream);
-      return readEvents('readStream', streamSubject(stream), read);
+      // From an instant: the server's time index finds the start, which a direct get cannot.
+      if (read?.since !== undefined) return readEvents('readStream', streamSubject(stream), read);
+      return readOneStream(streamSubject(stream), read);
     },
 
     readCategory(
@@ -265,6 +342,10 @@ export const createJetStreamEventStore = (options: JetStreamEventStoreOptions): 
           handle: (message) => settle(message, subscription, handler),
           logger,
           logAs: 'eventstore.subscriber',
+          // One stream, one subject: its messages never overlap.
+          ...(subscription.concurrency === undefined
+            ? {}
+            : { concurrency: subscription.concurrency, keyOf: (message) => message.subject }),
         });
       } catch (error) {
         throw unavailable('subscribe', error);

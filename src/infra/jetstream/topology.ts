@@ -71,6 +71,9 @@ export const streamConfigs = (options: TopologyOptions = {}): PassageStreamConfi
       subjects: [...EVENTS_SUBJECTS],
       // The log is the record an auditor replays: nothing ages out of it.
       retention: RetentionPolicy.Limits,
+      // A host catching up on a stream asks for its last message first (one direct get,
+      // `last_by_subj`) and reads no further when nothing is new: no consumer per read.
+      allow_direct: true,
     },
     {
       ...common,

@@ -285,6 +285,89 @@ describe('JetStream event store: what only JetStream can show', () => {
     expect(first.bodies()).toEqual(['one']);
   });
 
+  it('catches up on a stream with one direct get and no consumer when nothing is new', async () => {
+    const stream: StreamName = { tenant: freshTenant(), category: 'signin', id: 'c' };
+    const [, second] = await appendAll(store, stream, ['c1', 'c2']);
+    if (second === undefined) throw new Error('unreachable');
+    // Every JetStream API request of the store's connection is seen here.
+    const watcher = await connectClient(nats.server.url);
+    const requests: string[] = [];
+    const watching = watcher.subscribe('$JS.API.>', {
+      callback: (_error, message) => void requests.push(message.subject),
+    });
+    try {
+      await watcher.flush();
+      expect(await collect(store.readStream(stream, { afterPosition: second }))).toEqual([]);
+      await appendAll(store, stream, ['c3'], second);
+      const fresh = await collect(store.readStream(stream, { afterPosition: second }));
+      expect(fresh.map((message) => message.body)).toEqual(['c3']);
+      await watcher.flush();
+      const creations = requests.filter((subject) => subject.includes('.CONSUMER.CREATE.'));
+      // Nothing new: one direct get, no consumer. Something new: an ordered consumer reads it.
+      expect(requests.filter((subject) => subject.includes('.DIRECT.GET.')).length).toBe(2);
+      expect(creations.length).toBe(1);
+    } finally {
+      watching.unsubscribe();
+      await watcher.close();
+    }
+  });
+
+  it('reads streams whole when the stream does not allow direct gets (an older configuration)', async () => {
+    const jsm = await jetstreamManager(nc);
+    const config = (await jsm.streams.info(EVENTS_STREAM)).config;
+    await jsm.streams.update(EVENTS_STREAM, { ...config, allow_direct: false });
+    const older = createJetStreamEventStore({ nc });
+    try {
+      const stream: StreamName = { tenant: freshTenant(), category: 'account', id: 'd' };
+      const [first] = await appendAll(older, stream, ['d1', 'd2', 'd3']);
+      const all = await collect(older.readStream(stream));
+      expect(all.map((message) => message.body)).toEqual(['d1', 'd2', 'd3']);
+      const after = await collect(older.readStream(stream, { afterPosition: first ?? 0 }));
+      expect(after.map((message) => message.body)).toEqual(['d2', 'd3']);
+      expect(await collect(older.readStream({ ...stream, id: 'empty' }))).toEqual([]);
+    } finally {
+      await older.close();
+      await jsm.streams.update(EVENTS_STREAM, { ...config, allow_direct: true });
+    }
+  });
+
+  it('with concurrency, handles records of different streams at once, and one stream’s in order', async () => {
+    const tenant = freshTenant();
+    const [a, b] = ['a', 'b'].map((id): StreamName => ({ tenant, category: 'signin', id }));
+    if (a === undefined || b === undefined) throw new Error('unreachable');
+    // a1 is held until b1 is being handled: one at a time, that would never happen.
+    let releaseA1: () => void = () => {};
+    const a1Held = new Promise<void>((resolve) => (releaseA1 = resolve));
+    const order: string[] = [];
+    subscriptions.push(
+      await store.subscribe(
+        { tenant, category: 'signin', durableName: 'concurrent', concurrency: 8 },
+        async (message) => {
+          order.push(`start ${message.body}`);
+          if (message.body === 'a1') await a1Held;
+          if (message.body === 'b1') releaseA1();
+          order.push(`end ${message.body}`);
+          return { kind: 'done' };
+        },
+      ),
+    );
+    await appendAll(store, a, ['a1', 'a2', 'a3']);
+    await appendAll(store, b, ['b1', 'b2']);
+    await vi.waitFor(() => expect(order.filter((e) => e.startsWith('end'))).toHaveLength(5), {
+      timeout: WAIT_MS,
+    });
+    // b1 started while a1 was still being handled…
+    expect(order.indexOf('start b1')).toBeLessThan(order.indexOf('end a1'));
+    // …and each stream's records started only once the one before had ended.
+    for (const [before, next] of [
+      ['a1', 'a2'],
+      ['a2', 'a3'],
+      ['b1', 'b2'],
+    ] as const) {
+      expect(order.indexOf(`end ${before}`)).toBeLessThan(order.indexOf(`start ${next}`));
+    }
+  });
+
   it('resumes a subscription after nats-server is killed (-9) and restarted, losing nothing', async () => {
     const tenant = freshTenant();
     const stream: StreamName = { tenant, category: 'signin', id: 'r' };
