@@ -62,6 +62,12 @@ export interface SignInHost {
   readonly handle: (command: SignInCommand, options?: HandleOptions) => Promise<HandleResult>;
   /** The attempt as recorded now (catching up with the store). */
   readonly load: (attemptId: string) => Promise<LoadResult>;
+  /**
+   * The attempt as this host last saw it, without asking the store: possibly behind it.
+   * For callers that know what they need (a reactor that needs the attempt as of a record
+   * it holds, a step that read it a moment ago); anything that decides goes through `handle`.
+   */
+  readonly held: (attemptId: string) => LoadedAttempt | undefined;
 }
 
 const defaultBackoff = (retry: number): Promise<void> =>
@@ -172,16 +178,28 @@ export const createSignInHost = (options: SignInHostOptions): SignInHost => {
     if (command.type === 'start' && command.tenant !== tenant) {
       return fail('TENANT_MISMATCH', `this host serves tenant ${tenant}, not ${command.tenant}`);
     }
-    for (let retry = 0; retry <= maxRetries; retry += 1) {
-      const loaded = await catchUp(command.attemptId);
+    // The first decision is taken on the attempt as this host holds it, without reading the
+    // store: appending names the position it was decided at, so a commit proves it was
+    // current. A refusal or a decision of nothing is only believed once the store has been
+    // read (another host may have moved the attempt on), and a lost race reads and decides
+    // again, as it always did.
+    let cached = cache.get(command.attemptId);
+    for (let retry = 0; retry <= maxRetries;) {
+      const loaded =
+        cached === undefined
+          ? await catchUp(command.attemptId)
+          : ({ ok: true, attempt: cached } as const);
       if (!loaded.ok) return loaded;
       const attempt = loaded.attempt;
+      const fromCache = cached !== undefined;
+      cached = undefined;
       if (attempt.eventIds.has(`${command.commandId}-0`)) {
         return { ok: true, attempt, appended: null, alreadyApplied: true };
       }
       const decided = decide(command, attempt.state);
+      const [event] = isLeft(decided) ? [] : decided.right;
+      if (event === undefined && fromCache) continue;
       if (isLeft(decided)) return fail(decided.left.code, decided.left.message);
-      const [event] = decided.right;
       if (event === undefined) return { ok: true, attempt, appended: null, alreadyApplied: false };
 
       const next = applySignInEvent(attempt.state, event);
@@ -208,7 +226,12 @@ export const createSignInHost = (options: SignInHostOptions): SignInHost => {
       } catch (error) {
         if (error instanceof VersionConflictError) {
           logger.info('signin.append.conflict', { tenant, attemptId: command.attemptId, retry });
-          await backoff(retry);
+          // Decided on what this host held, and someone had appended since: not a race lost
+          // to a concurrent writer, so no pause; read and decide again.
+          if (!fromCache) {
+            await backoff(retry);
+            retry += 1;
+          }
           continue;
         }
         if (error instanceof EventStoreUnavailableError) return unavailable(error);
@@ -226,5 +249,6 @@ export const createSignInHost = (options: SignInHostOptions): SignInHost => {
     handle: (command, handleOptions = {}) =>
       serially(command.attemptId, () => handleNow(command, handleOptions)),
     load: (attemptId) => serially(attemptId, () => catchUp(attemptId)),
+    held: (attemptId) => cache.get(attemptId),
   };
 };
