@@ -36,9 +36,9 @@ export const startLockoutRecorder = (
 ) =>
   startRecordReactor(
     { ...options, durableName: `record-lockout-${options.tenant}` },
-    async (record): Promise<Reaction> => {
+    async (record, message): Promise<Reaction> => {
       if (record.event.type !== 'AgentAnswered') return { kind: 'done' };
-      const loaded = await attemptForReaction(host, record.attemptId);
+      const loaded = await attemptForReaction(host, record.attemptId, message.position);
       if ('reaction' in loaded) return loaded.reaction;
       const { context } = loaded;
       if (context.username === null) return { kind: 'done' };

@@ -68,7 +68,7 @@ export const startSignInServices = async (
   const running: Array<{ stop: () => Promise<void> }> = [];
   if (runs('timers')) {
     running.push(
-      await startTimerScheduler(reactorOptions, timers),
+      await startTimerScheduler(reactorOptions, timers, host),
       await startTimerFiring(timers, host, clock, logger),
     );
   }

@@ -27,11 +27,21 @@ export const submitPassword =
   (deps: PasswordSubmissionDeps) =>
   async (attemptId: string, password: string, commandId: string): Promise<HandleResult> => {
     const { host, clock } = deps;
-    const loaded = await host.load(attemptId);
-    if (!loaded.ok) return loaded;
-    const context = loaded.attempt.state.context;
+    // Held with its user name, the attempt names everything needed here (the user name and
+    // the client never change once given); `handle` checks it against the store anyway.
+    const held = host.held(attemptId);
+    let context = held?.state.context;
+    if (context?.username === null || context?.username === undefined) {
+      const loaded = await host.load(attemptId);
+      if (!loaded.ok) return loaded;
+      context = loaded.attempt.state.context;
+    }
     const now = clock.now();
-    const agents = await deps.agents.active(host.tenant);
+    // Two lookups that do not depend on each other: asked at once, not one after the other.
+    const [agents, accountLocked] = await Promise.all([
+      deps.agents.active(host.tenant),
+      deps.policy.accountLocked(context, now),
+    ]);
     const requestId = deps.newRequestId();
     return host.handle(
       {
@@ -41,11 +51,11 @@ export const submitPassword =
         attemptId,
         requestId,
         activeAgentIds: agents.map((agent) => agent.agentId),
-        accountLocked: await deps.policy.accountLocked(context, now),
+        accountLocked,
       },
       {
         afterCommit: async (record) => {
-          if (record.event.type !== 'PasswordQueued' || context.username === null) return;
+          if (record.event.type !== 'PasswordQueued' || context?.username == null) return;
           const queued = record.event;
           const sealed = await Promise.all(
             agents

@@ -20,19 +20,24 @@ export const startAnswerEvaluator = (
 ) =>
   startRecordReactor(
     { ...options, durableName: `evaluate-answers-${options.tenant}` },
-    async (record): Promise<Reaction> => {
+    async (record, message): Promise<Reaction> => {
       if (record.event.type !== 'AgentAnswered') return { kind: 'done' };
-      const loaded = await attemptForReaction(host, record.attemptId);
+      const loaded = await attemptForReaction(host, record.attemptId, message.position);
       if ('reaction' in loaded) return loaded.reaction;
       const now = clock.now();
       const { context } = loaded;
+      // Two lookups that do not depend on each other: asked at once, not one after the other.
+      const [accountLocked, mfaRequired] = await Promise.all([
+        policy.accountLocked(context, now),
+        policy.mfaRequired(context),
+      ]);
       const result = await host.handle({
         type: 'evaluateAnswer',
         commandId: `evaluate-${record.sequence}`,
         at: now.toISOString(),
         attemptId: record.attemptId,
-        accountLocked: await policy.accountLocked(context, now),
-        mfaRequired: await policy.mfaRequired(context),
+        accountLocked,
+        mfaRequired,
       });
       if (result.ok) return { kind: 'done' };
       if (isTransient(result.error.code)) {
