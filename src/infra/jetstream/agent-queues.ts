@@ -12,7 +12,8 @@ import { runWorkQueueConsumer } from './work-queue.js';
 // the consumer tells the server it is still working, so this is only the crash bound.
 const REQUEST_ACK_WAIT_MS = 10_000;
 const ANSWER_ACK_WAIT_MS = 10_000;
-const ANSWER_CONCURRENCY = 4;
+// Recording an answer waits on the store (a registry read, an append): many at once.
+const ANSWER_CONCURRENCY = 32;
 
 /**
  * What a dead letter keeps of a request moved aside: its ids, never its sealed boxes (the

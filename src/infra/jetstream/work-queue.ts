@@ -70,26 +70,24 @@ export const runWorkQueueConsumer = async (
     await settleReaction(message, reaction, (reason) => moveAside(message, reason));
   };
 
-  // `concurrency` pull loops on one durable: each handles its messages one at a time.
-  const loops = await Promise.all(
-    Array.from({ length: Math.max(1, options.concurrency) }, () =>
-      runDurableConsumer({
-        nc,
-        js,
-        jsm: () => jetstreamManager(nc, { checkAPI: false }),
-        spec: {
-          stream: options.stream,
-          durableName,
-          filterSubject: options.filterSubject,
-          ackWaitMs: options.ackWaitMs,
-          maxAckPending: 1_000,
-        },
-        handle,
-        logger,
-        logAs: `workqueue.${durableName}`,
-        pullBatch: 1,
-      }),
-    ),
-  );
-  return { stop: async () => void (await Promise.all(loops.map((loop) => loop.stop()))) };
+  // One pull loop on the durable, pulling as many messages ahead as it handles at once:
+  // `concurrency` loops that each pulled one message paid a round trip per message.
+  const loop = await runDurableConsumer({
+    nc,
+    js,
+    jsm: () => jetstreamManager(nc, { checkAPI: false }),
+    spec: {
+      stream: options.stream,
+      durableName,
+      filterSubject: options.filterSubject,
+      ackWaitMs: options.ackWaitMs,
+      maxAckPending: 1_000,
+    },
+    handle,
+    logger,
+    logAs: `workqueue.${durableName}`,
+    pullBatch: Math.max(1, options.concurrency),
+    concurrency: Math.max(1, options.concurrency),
+  });
+  return { stop: () => loop.stop() };
 };
