@@ -12,6 +12,7 @@ import { initialLockoutState, type LockoutState } from '../../domain/lockout/sta
 import { lockoutStatus, type LockoutStatus } from '../../domain/lockout/status.js';
 import { VersionConflictError, type EventStore, type StreamName } from '../ports/event-store.js';
 import type { Logger } from '../ports/logger.js';
+import { createKeyedQueue } from '../signin/keyed-queue.js';
 import { createLruCache } from '../shared/lru-cache.js';
 
 /**
@@ -123,46 +124,71 @@ export const createAccountLockout = (options: {
       position,
       recentEventIds: recent.slice(-RECENT_EVENT_IDS),
     };
-    // Two loads of one account may finish out of order: keep the one that read further.
-    if (position >= (cache.get(key)?.position ?? 0)) cache.set(key, loaded);
+    remember(username, loaded);
     return loaded;
+  };
+  const remember = (username: string, loaded: Loaded): void => {
+    const key = accountKeyOf(username);
+    // Two loads of one account may finish out of order: keep the one that read further.
+    if (loaded.position >= (cache.get(key)?.position ?? 0)) cache.set(key, loaded);
+  };
+  const serially = createKeyedQueue();
+  /** `record`'s work: one report, decided on the account as read, appended at its position. */
+  const recordNow = async (
+    username: string,
+    fields: Omit<LockoutReport, 'username'>,
+  ): Promise<void> => {
+    const command = { ...fields, account: accountNameOf(username) } as LockoutCommand;
+    for (let retry = 0; retry <= MAX_RETRIES; retry += 1) {
+      const loaded = await load(username);
+      if (loaded.recentEventIds.includes(`${command.commandId}-0`)) return;
+      const decided = decideLockout(command, loaded.state, policy);
+      if (isLeft(decided)) {
+        logger.warn('lockout.refused', {
+          tenant,
+          code: decided.left.code,
+          reason: decided.left.message,
+        });
+        return;
+      }
+      if (decided.right.length === 0) return;
+      try {
+        const body: LockoutMessage = { v: 1, events: decided.right };
+        // A duplicate (the store's window saw this report's message id) is done too.
+        const appended = await store.append(
+          streamOf(username),
+          {
+            id: `${tenant}.account.${accountKeyOf(username)}.${command.commandId}`,
+            body: JSON.stringify(body),
+          },
+          { expectedPosition: loaded.position },
+        );
+        // What was appended is known: the next read of the account starts after it.
+        if (!appended.duplicate) {
+          remember(username, {
+            state: decided.right.reduce(evolveLockout, loaded.state),
+            position: appended.position,
+            recentEventIds: [
+              ...loaded.recentEventIds,
+              ...decided.right.map((event) => event.eventId),
+            ].slice(-RECENT_EVENT_IDS),
+          });
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+      }
+    }
+    throw new Error(`the lockout of an account of ${tenant} kept changing; try again`);
   };
 
   return {
     status: async (username, location, at) =>
       lockoutStatus((await load(username)).state, { at: at.toISOString(), location }),
-    record: async ({ username, ...fields }) => {
-      const command = { ...fields, account: accountNameOf(username) } as LockoutCommand;
-      for (let retry = 0; retry <= MAX_RETRIES; retry += 1) {
-        const loaded = await load(username);
-        if (loaded.recentEventIds.includes(`${command.commandId}-0`)) return;
-        const decided = decideLockout(command, loaded.state, policy);
-        if (isLeft(decided)) {
-          logger.warn('lockout.refused', {
-            tenant,
-            code: decided.left.code,
-            reason: decided.left.message,
-          });
-          return;
-        }
-        if (decided.right.length === 0) return;
-        try {
-          const body: LockoutMessage = { v: 1, events: decided.right };
-          // A duplicate (the store's window saw this report's message id) is done too.
-          await store.append(
-            streamOf(username),
-            {
-              id: `${tenant}.account.${accountKeyOf(username)}.${command.commandId}`,
-              body: JSON.stringify(body),
-            },
-            { expectedPosition: loaded.position },
-          );
-          return;
-        } catch (error) {
-          if (!(error instanceof VersionConflictError)) throw error;
-        }
-      }
-      throw new Error(`the lockout of an account of ${tenant} kept changing; try again`);
-    },
+    // One account's reports are recorded one after another in this process: answers for one
+    // busy account arrive together (reactors take several records at once), and racing each
+    // other to append would only cost conflicts and reads.
+    record: ({ username, ...fields }) =>
+      serially(accountKeyOf(username), () => recordNow(username, fields)),
   };
 };
