@@ -199,6 +199,9 @@ export const runAgent = async (io: CliIo, options: AgentRunOptions): Promise<num
     directory = createLdapDirectory({
       ...directoryConfig,
       ...(bindPassword === undefined ? {} : { bindPassword }),
+      // As many connections per server (for searches, and for binds) as requests validated
+      // at once: fewer would make requests queue for a connection inside the agent.
+      poolSize: Math.min(64, options.concurrency),
     });
   } catch (error) {
     if (isDirectoryConfigError(error)) return fail(io, error.code, error.message, EXIT_USAGE);

@@ -6,7 +6,6 @@ import {
   type Filter,
   type SearchOptions,
 } from 'ldapts';
-import { ConcurrencyLimit } from './concurrency-limit.js';
 import { ConnectionPool } from './connection-pool.js';
 import { classifyLdapError, type LdapFailure } from './ldap-failure.js';
 import type { ServiceAccount } from './ldap-directory-config.js';
@@ -37,6 +36,10 @@ export class ServiceBindError extends Error {
 // firewall's silent idle drop (which no close event reveals) is rarely met: a connection
 // idle longer than this is closed rather than reused.
 const MAX_IDLE_MS = 60_000;
+// Bind connections are kept for less: a bind is never sent twice, so one that meets a
+// connection the server has just closed is an outage for that sign-in. Under load they are
+// reused within milliseconds; after a quiet spell the next bind opens a fresh one.
+const MAX_BIND_IDLE_MS = 10_000;
 
 // The search that finds a user never needs more than two entries: one is an answer, two is
 // an ambiguous name. `1.1` asks for no attributes; the entry's DN comes with it anyway. The
@@ -68,18 +71,22 @@ export interface LdapOperations {
 }
 
 /**
- * One directory server: a pool of service-account connections for searches, and
- * short-lived connections for the users' binds, both bounded by `poolSize`.
+ * One directory server: a pool of service-account connections for searches, and a pool of
+ * connections for the users' binds, each bounded by `poolSize`.
  *
- * A user's bind gets its own connection and is never retried: a bind changes a connection's
- * identity (so it must not share one with searches), and a bind repeated after a lost
- * answer could count a wrong password twice against the directory's own lockout.
+ * Users' binds never share a connection with searches (a bind changes the connection's
+ * identity, and a search must run as the service account), but they do share connections
+ * with each other: a connection's identity is whoever bound last, and a bind connection
+ * does nothing but bind. Reusing them saves a TCP and TLS handshake per sign-in, the largest
+ * cost of a validation on both sides. A bind is never sent twice: one repeated after a lost
+ * answer could count a wrong password twice against the directory's own lockout, so a bind
+ * whose connection dies under it is an outage for that sign-in, not a retry.
  */
 export class LdapServer implements LdapOperations {
   readonly label: string;
   private readonly clientOptions: ClientOptions;
   private readonly searches: ConnectionPool<Client>;
-  private readonly binds: ConcurrencyLimit;
+  private readonly binds: ConnectionPool<Client>;
 
   constructor(
     readonly address: LdapServerAddress,
@@ -112,7 +119,19 @@ export class LdapServer implements LdapOperations {
       isConnectionLost: (error) => classifyLdapError(error).kind === 'connectionLost',
       isAnswer: (error) => classifyLdapError(error).kind === 'result',
     });
-    this.binds = new ConcurrencyLimit(settings.poolSize);
+    this.binds = new ConnectionPool<Client>({
+      size: settings.poolSize,
+      waitTimeoutMs: settings.operationTimeoutMs,
+      maxIdleMs: MAX_BIND_IDLE_MS,
+      // Not connected yet: ldapts connects on the first bind.
+      open: () => Promise.resolve(new Client(this.clientOptions)),
+      isOpen: (client) => client.isConnected,
+      dispose: closeQuietly,
+      // Never: a bind that failed on a connection is not sent again on another one.
+      isConnectionLost: () => false,
+      // Refused (wrong password, expired, …): the server answered, the connection is fine.
+      isAnswer: (error) => classifyLdapError(error).kind === 'result',
+    });
   }
 
   readonly findEntries = async (baseDn: string, filter: Filter): Promise<Entry[]> => {
@@ -122,16 +141,7 @@ export class LdapServer implements LdapOperations {
   };
 
   readonly bind = async (dn: string, password: string, controls: Control[] = []): Promise<void> => {
-    const release = await this.binds.acquire(this.settings.operationTimeoutMs);
-    const client = new Client(this.clientOptions);
-    try {
-      await client.bind(dn, password, controls);
-    } finally {
-      // Closed before the slot is handed on, so `poolSize` bounds open sockets, not just
-      // requests in flight.
-      await client.unbind().catch(() => undefined);
-      release();
-    }
+    await this.binds.use((client) => client.bind(dn, password, controls));
   };
 
   close(): void {

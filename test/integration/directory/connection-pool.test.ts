@@ -28,9 +28,18 @@ const signInGood = () => directory.validate(good.uid, good.attemptPassword);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('connections to one server', () => {
-  it('reuses one service connection for searches; each user bind gets its own', async () => {
+  it('reuses one service connection for searches and one other for the users’ binds', async () => {
     for (let i = 0; i < 5; i += 1) expect((await signInGood()).result).toBe('success');
-    expect(relay.connections()).toBe(1 + 5);
+    expect(relay.connections()).toBe(1 + 1);
+  });
+
+  it('keeps a bind connection after a refused password, and binds the next user on it', async () => {
+    const badpass = slapd.users.badpass; // a wrong password, under a policy that never locks
+    expect((await directory.validate(badpass.uid, badpass.attemptPassword)).result).toBe(
+      'invalidCredentials',
+    );
+    expect((await signInGood()).result).toBe('success');
+    expect(relay.connections()).toBe(1 + 1);
   });
 
   it('survives the server closing its idle connections', async () => {
@@ -60,7 +69,11 @@ describe('connections to one server', () => {
   });
 
   it(`opens at most ${POOL_SIZE} bind connections at once`, async () => {
-    await Promise.all([signInGood(), signInGood()]); // two search connections, now idle
+    // Two search connections, now idle, and no bind connection yet: nobody was found.
+    const nobody = await Promise.all(
+      ['nobody-1', 'nobody-2'].map((uid) => directory.validate(uid, 'whatever')),
+    );
+    expect(nobody.map((answer) => answer.result)).toEqual(['userNotFound', 'userNotFound']);
     const before = relay.connections();
     relay.hold(); // searches run on the pooled connections; the binds' connections stall
     const answers = Promise.all(Array.from({ length: 20 }, () => signInGood()));
