@@ -122,6 +122,10 @@ export const connectResilient = async (
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       name: 'passage',
+      // nats.js otherwise makes an Error at every request, for the stack a failure would
+      // show: about 5% of the service's CPU under load (docs/performance.md). Failures keep
+      // their messages; passage logs no stacks.
+      noAsyncTraces: true,
     });
   } catch (error) {
     throw connectionProblemOf(natsUrl, error);
