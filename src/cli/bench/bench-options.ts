@@ -46,6 +46,11 @@ export interface BenchOptions {
   readonly cpuProfileDir: string | null;
   /** Replay (`passage audit verify`) the log the run wrote, at two sizes. */
   readonly audit: boolean;
+  /**
+   * Each process connects as its own NATS user with its role's permissions, as under `up`
+   * (default); false runs an open server, to measure what the checks cost.
+   */
+  readonly natsPermissions: boolean;
 }
 
 export const BENCH_DEFAULTS = {
@@ -76,6 +81,7 @@ const specs = {
   'data-dir': { type: 'string' },
   'cpu-prof': { type: 'string' },
   'no-audit': { type: 'boolean' },
+  'no-nats-permissions': { type: 'boolean' },
   'ldap-dialect': { type: 'string' },
   'ldap-ca-file': { type: 'string' },
   'ldap-base-dn': { type: 'string' },
@@ -227,5 +233,6 @@ export const parseBenchOptions = (
     dataDir: v['data-dir'] === undefined ? null : resolve(where.cwd, v['data-dir']),
     cpuProfileDir: v['cpu-prof'] === undefined ? null : resolve(where.cwd, v['cpu-prof']),
     audit: v['no-audit'] !== true,
+    natsPermissions: v['no-nats-permissions'] !== true,
   };
 };

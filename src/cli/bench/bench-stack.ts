@@ -12,7 +12,8 @@ import {
   type OrphanGuard,
 } from '../../infra/directory/demo/index.js';
 import { createJsonLinesLogger } from '../../infra/logging/json-lines-logger.js';
-import { connectToNats } from '../nats-connection.js';
+import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
+import { NATS_CONNECT_TIMEOUT_MS, connectToNats } from '../nats-connection.js';
 import { ensureAgentRegistered } from '../up/agent-setup.js';
 import {
   BIND_PASSWORD_VARIABLE,
@@ -28,6 +29,7 @@ import { Supervisor } from '../up/supervisor.js';
 import { upLayout, type UpLayout } from '../up/up-layout.js';
 import type { ExistingDirectory } from '../up/up-options.js';
 import type { BenchOptions } from './bench-options.js';
+import { ensureBenchNatsUsers } from './bench-nats-users.js';
 import { bindNamesOf } from './bind-names.js';
 
 const LOOPBACK = '127.0.0.1';
@@ -52,6 +54,8 @@ export interface BenchDirectoryTarget {
 
 export interface BenchStack {
   readonly natsUrl: string;
+  /** How the bench connects for its own work (every right), and how an auditor does. */
+  readonly natsAccess: { readonly operator: NatsAccess; readonly auditor: NatsAccess };
   /** `http://127.0.0.1:<port>`: the service's API. */
   readonly baseUrl: string;
   readonly tenant: string;
@@ -124,6 +128,18 @@ export const startBenchStack = async (
   try {
     const entry = cliEntryPoint();
     guard = await startOrphanGuard();
+    const agentIds = Array.from({ length: options.agents }, (_, i) => `bench-agent-${i + 1}`);
+    // Every process connects as its own NATS user with its role's permissions, as under up
+    // (or, to measure what that costs, to an open server as nobody in particular).
+    const natsUsers = options.natsPermissions
+      ? await ensureBenchNatsUsers(layout.natsKeysDir, options.tenant, agentIds)
+      : {
+          authorization: '',
+          service: {},
+          auditor: {},
+          operator: {},
+          agents: agentIds.map(() => ({})),
+        };
     const natsLog = openLog(layout.logs.nats);
     logs.push(natsLog);
     const nats = await startUpNatsServer({
@@ -132,6 +148,7 @@ export const startBenchStack = async (
       host: LOOPBACK,
       guard,
       log: (line) => natsLog.write(`${line}\n`),
+      extraConfig: natsUsers.authorization,
     });
     supervisor.add({
       name: 'nats-server',
@@ -205,8 +222,7 @@ export const startBenchStack = async (
             ...serviceAccountPassword(bindPassword, existing.bindPasswordFile),
           });
 
-    const nc = await connectToNats(nats.url);
-    const agentIds = Array.from({ length: options.agents }, (_, i) => `bench-agent-${i + 1}`);
+    const nc = await connectToNats(nats.url, NATS_CONNECT_TIMEOUT_MS, natsUsers.operator);
     const keyFiles = agentIds.map((id) => join(layout.agentDir, `${id}.key`));
     try {
       for (const [index, agentId] of agentIds.entries()) {
@@ -216,6 +232,8 @@ export const startBenchStack = async (
           tenant: options.tenant,
           agentId,
           keyFile: keyFiles[index] ?? '',
+          serviceAccess: natsUsers.service,
+          agentAccess: natsUsers.agents[index] ?? {},
         });
       }
 
@@ -228,6 +246,7 @@ export const startBenchStack = async (
           ...profiling(options.cpuProfileDir),
           ...serveArgs(entry, {
             natsUrl: nats.url,
+            natsAccess: natsUsers.service,
             tenant: options.tenant,
             httpPort,
             serviceDir: layout.serviceDir,
@@ -258,6 +277,7 @@ export const startBenchStack = async (
             ...profiling(options.cpuProfileDir),
             ...agentArgs(entry, {
               natsUrl: nats.url,
+              natsAccess: natsUsers.agents[index] ?? {},
               tenant: options.tenant,
               agentId,
               keyFile: keyFiles[index] ?? '',
@@ -303,6 +323,7 @@ export const startBenchStack = async (
 
       return {
         natsUrl: nats.url,
+        natsAccess: { operator: natsUsers.operator, auditor: natsUsers.auditor },
         baseUrl: `http://${LOOPBACK}:${httpPort}`,
         tenant: options.tenant,
         layout,

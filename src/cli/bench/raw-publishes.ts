@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connectToNats } from '../nats-connection.js';
+import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
+import { NATS_CONNECT_TIMEOUT_MS, connectToNats } from '../nats-connection.js';
 
 export interface RawPublishesResult {
   /** Pipelined: up to `window` publishes awaiting their acknowledgement at once. */
@@ -25,13 +26,14 @@ const SUBJECT = 'passage-bench.baseline';
  */
 export const measureRawPublishes = async (input: {
   readonly natsUrl: string;
+  readonly natsAccess: NatsAccess;
   readonly durationMs: number;
   readonly now: () => number;
   readonly signal: AbortSignal;
   readonly onPublish?: (published: number, elapsedMs: number) => void;
 }): Promise<RawPublishesResult> => {
   const { now } = input;
-  const nc = await connectToNats(input.natsUrl);
+  const nc = await connectToNats(input.natsUrl, NATS_CONNECT_TIMEOUT_MS, input.natsAccess);
   try {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: STREAM, subjects: [SUBJECT], storage: StorageType.File });

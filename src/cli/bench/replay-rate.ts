@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
+import { natsAccessArgs } from '../nats-options.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchError } from './bench-error.js';
 import { peakRssBytesOf } from './process-stats.js';
@@ -27,6 +29,8 @@ const POLL_MS = 50;
 export const measureReplay = async (input: {
   readonly entry: string;
   readonly natsUrl: string;
+  /** The auditor's: the audit reads as an auditor would, with an auditor's rights. */
+  readonly natsAccess: NatsAccess;
   readonly tenant: string;
   readonly until: string | null;
 }): Promise<ReplayRun> => {
@@ -36,6 +40,7 @@ export const measureReplay = async (input: {
     'verify',
     '--nats',
     input.natsUrl,
+    ...natsAccessArgs(input.natsAccess),
     '--tenant',
     input.tenant,
     '--json',

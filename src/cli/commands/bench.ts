@@ -111,6 +111,7 @@ const measure = async (
 
     const jetstream = await measureRawPublishes({
       natsUrl: stack.natsUrl,
+      natsAccess: stack.natsAccess.operator,
       durationMs: bindsMs,
       now,
       signal: stack.signal,
@@ -159,7 +160,13 @@ const measure = async (
       for (const until of [middle, null]) {
         progress.update('replay', until === null ? 0.5 : 0, 'passage audit verify');
         replay.push(
-          await measureReplay({ entry, natsUrl: stack.natsUrl, tenant: stack.tenant, until }),
+          await measureReplay({
+            entry,
+            natsUrl: stack.natsUrl,
+            natsAccess: stack.natsAccess.auditor,
+            tenant: stack.tenant,
+            until,
+          }),
         );
         throwIfStopped(stack);
       }
