@@ -2,6 +2,7 @@ import { fastify, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../actors/ports/logger.js';
 import type { SignInFlow } from '../../actors/signin/flow-types.js';
 import { registerSignInRoutes } from './api/signin-routes.js';
+import { answerClientError } from './client-errors.js';
 import { httpCodeOfFastifyError, sendError } from './http-errors.js';
 import { registerOperationsRoutes, type ReadinessCheck } from './operations/operations-routes.js';
 import type { ServiceMetrics } from './operations/service-metrics.js';
@@ -33,6 +34,7 @@ export const buildHttpApp = async (options: HttpAppOptions): Promise<FastifyInst
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
     requestTimeout: 60_000,
+    clientErrorHandler: answerClientError,
     // A path that does not decode (`%E0%A4%A`) or a path parameter past the router's limit
     // is refused by the router before any route or error handler: without this, fastify
     // answers those itself, in a shape that is not passage's. Neither URL names a route.
