@@ -123,7 +123,7 @@ describe('bad input against the running service', () => {
     await post(`/api/v1/signins/${id}/username`, { username: slapd.users.good.uid });
     await post(`/api/v1/signins/${id}/password`, { password: slapd.users.good.password });
     const done = await fetch(`${stack.baseUrl}/api/v1/signins/${id}?wait=20`);
-    expect(await done.json()).toEqual({ id, state: 'done', outcome: 'signedIn' });
+    expect(await done.json()).toEqual({ id, state: 'done', outcome: 'signedIn', methods: ['pwd'] });
     // And nothing it was sent ended up in its log as a password.
     expect(stack.service.logs()).not.toContain(slapd.users.good.password);
   }, 60_000);
