@@ -30,10 +30,10 @@ export const ViewQuerySchema = z.strictObject({
 
 export const IdParamsSchema = z.strictObject({ id: z.string() });
 
-/** The first problem zod found, in one line a client can show. */
-export const describeIssue = (error: z.ZodError): string => {
+/** The first problem zod found, in one line a client can show; `where` names the part read. */
+export const describeIssue = (error: z.ZodError, where: 'body' | 'query' = 'body'): string => {
   const issue = error.issues[0];
   if (issue === undefined) return 'the request is not valid';
-  const path = issue.path.length === 0 ? 'body' : issue.path.join('.');
+  const path = issue.path.length === 0 ? where : issue.path.join('.');
   return `${path}: ${issue.message}`;
 };

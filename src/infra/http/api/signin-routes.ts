@@ -87,7 +87,9 @@ export const registerSignInRoutes = (app: FastifyInstance, options: SignInRoutes
     const params = IdParamsSchema.safeParse(request.params);
     if (!params.success) return sendError(reply, 'INVALID_INPUT', describeIssue(params.error));
     const query = ViewQuerySchema.safeParse(request.query);
-    if (!query.success) return sendError(reply, 'INVALID_INPUT', describeIssue(query.error));
+    if (!query.success) {
+      return sendError(reply, 'INVALID_INPUT', describeIssue(query.error, 'query'));
+    }
     const { id } = params.data;
     const wait = query.data.wait ?? 0;
     if (wait === 0) return respond(reply, await flow.view(id));
