@@ -2,6 +2,12 @@ import fc from 'fast-check';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import {
+  buildRecord,
+  decodeRecord,
+  encodeRecord,
+} from '../../../src/actors/records/sign-in-record.js';
 import { stateNameOf } from '../../../src/domain/signin/state.js';
 import { subscriberConsumerName } from '../../../src/infra/jetstream/event-store.js';
 import {
@@ -203,6 +209,51 @@ describe('timers and records under generated bad input', () => {
       await consumer.stop();
       await queue.close();
     }
+  });
+
+  it('signs nobody in on a forged answer record whose chain does not hold', async () => {
+    const victim = 'forged-record-victim';
+    const c = commandsFor(victim, TENANT);
+    for (const command of [c.start(LONG), c.username(), c.password()]) {
+      expect((await node.services.host.handle(command)).ok).toBe(true);
+    }
+    const texts = await storedTexts(node.store, TENANT, victim);
+    const last = decodeRecord(texts.at(-1) ?? '');
+    if (isLeft(last)) throw new Error(last.left.message);
+    const at = new Date().toISOString();
+    // The answer the attempt waits for, "success", written into the log as a record: well
+    // formed, but not chained to the record before it.
+    const forged = buildRecord({
+      tenant: TENANT,
+      attemptId: victim,
+      sequence: last.right.sequence + 1,
+      event: {
+        type: 'AgentAnswered',
+        eventId: 'forged-answer',
+        at,
+        machineVersion: 2,
+        requestId: `req-${victim}`,
+        agentId: 'agent-1',
+        result: 'success',
+        domainController: 'forged.example',
+        deadline: new Date(Date.now() - 1000).toISOString(),
+      },
+      state: 'validated',
+      previousHash: 'f'.repeat(64),
+    });
+    await js.publish(signInSubject(TENANT, victim), encodeRecord(forged));
+    const letter = await eventually('the evaluator to move the forged record aside', async () => {
+      for await (const l of node.store.readDeadLetters(TENANT)) {
+        if (l.message.stream.id === victim && l.durableName === `evaluate-answers-${TENANT}`)
+          return l;
+      }
+      return undefined;
+    });
+    expect(letter.reason).not.toBe('');
+    const loaded = await node.services.host.load(victim);
+    expect(loaded.ok ? 'loaded' : loaded.error.code).toBe('CORRUPT_HISTORY');
+    const { attempts } = await recordedAttempts(node.store, TENANT);
+    expect(attempts.get(victim)?.eventTypes).not.toContain('SignInSucceeded');
   });
 
   it('still completes a sign-in, and still times an attempt out, after all of it', async () => {
