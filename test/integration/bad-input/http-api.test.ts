@@ -12,6 +12,7 @@ import {
   type ApiRequest,
 } from '../../bad-input/api-requests.js';
 import { contractBreach } from '../../bad-input/documented-answers.js';
+import { hostileText } from '../../bad-input/hostile-strings.js';
 import { recordedAttempts, signedInAttempts } from '../../bad-input/recorded-outcomes.js';
 import { inputCounter, reportRun, runSeed } from '../../bad-input/run-report.js';
 import {
@@ -181,6 +182,47 @@ describe('the JSON API under generated bad input', () => {
     );
     reportRun('HTTP API sign-ins (requests)', requests, startedAt, SEED);
   }, 300_000);
+
+  it('behind a proxy it trusts, takes any X-Forwarded-For as an address or refuses it with INVALID_INPUT', async () => {
+    const proxied = await buildHttpApp({
+      flow: stack.flow,
+      logger,
+      metrics: createServiceMetrics({
+        activeAgents: () => Promise.resolve(1),
+        requestsWaiting: () => Promise.resolve(0),
+      }),
+      readiness: [],
+      trustProxy: true,
+    });
+    try {
+      // Printable header values only: Node refuses the rest before any service sees them.
+      const forwarded = fc
+        .array(
+          hostileText().map((t) => t.replace(/[^\x20-\x7e]/g, '')),
+          { minLength: 1, maxLength: 3 },
+        )
+        .map((hops) => hops.join(', '));
+      await fc.assert(
+        fc.asyncProperty(forwarded, async (header) => {
+          const response = await proxied.inject({
+            method: 'POST',
+            url: '/api/v1/signins',
+            headers: { 'x-forwarded-for': header },
+          });
+          const answer = { status: response.statusCode, body: response.body };
+          if (answer.status === 201) {
+            created.add(response.json<{ id: string }>().id);
+            return;
+          }
+          expect(contractBreach(answer, { path: '/api/v1/signins', method: 'POST' })).toBeNull();
+          expect(response.json()).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+        }),
+        { numRuns: 1_000, seed: SEED, endOnFailure: true },
+      );
+    } finally {
+      await proxied.close();
+    }
+  });
 
   it('recorded nothing the answers did not say, logged no fault, and still signs a user in', async () => {
     const id = await started();
