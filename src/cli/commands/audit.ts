@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { access, constants, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { compileFilter } from '../../actors/audit/attempt-filter.js';
 import {
   SEARCH_HEADER,
@@ -20,6 +20,7 @@ import { readRecordFile } from '../../infra/audit/file-audit-log.js';
 import type { ParallelAuditInput } from '../../infra/audit/parallel-log-audit.js';
 import { PRIVATE_FILE_MODE } from '../../infra/files/private-file.js';
 import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
+import { readableFileProblem } from '../readable-file.js';
 import { parseAuditOptions, type AuditOptions } from './audit-options.js';
 import { createProgressBar } from './audit-progress.js';
 import { natsCodeOf, type OpenStore, type OpenedStore } from './replay.js';
@@ -127,15 +128,8 @@ export const runAudit = async (
   let opened: OpenedStore | null = null;
   let log: AuditLog;
   if ('file' in options.source) {
-    try {
-      await access(options.source.file, constants.R_OK);
-    } catch (error) {
-      return fail(
-        io,
-        'FILE_NOT_READABLE',
-        `cannot read ${options.source.file}: ${messageOf(error)}`,
-      );
-    }
+    const unreadable = await readableFileProblem(options.source.file);
+    if (unreadable !== null) return fail(io, 'FILE_NOT_READABLE', unreadable);
     log = fileAuditLog(options.source.file);
   } else {
     try {

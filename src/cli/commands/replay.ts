@@ -18,9 +18,9 @@ import {
 import { releasedMachine } from '../../domain/signin/released-machines.js';
 import { IdSchema, TenantSchema } from '../../domain/shared/wire-primitives.js';
 import { publicFileProblem, writePublicFile } from '../../infra/files/public-file.js';
-import { access, constants } from 'node:fs/promises';
 import { readRecordFile } from '../../infra/audit/file-audit-log.js';
 import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
+import { readableFileProblem } from '../readable-file.js';
 import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
 import { natsAccessFrom, natsAccessOptions } from '../nats-options.js';
 
@@ -327,11 +327,8 @@ const replayFile = async (
   file: string,
   files: OutputFiles,
 ): Promise<number> => {
-  try {
-    await access(file, constants.R_OK);
-  } catch (error) {
-    return fail(io, 'FILE_NOT_READABLE', `cannot read ${file}: ${messageOf(error)}`);
-  }
+  const unreadable = await readableFileProblem(file);
+  if (unreadable !== null) return fail(io, 'FILE_NOT_READABLE', unreadable);
   const tap = tapMachineVersions(bodiesInFile(file, options.attemptId));
   let result: AttemptVerification;
   try {

@@ -188,10 +188,12 @@ describe('passage audit verify --file', () => {
     );
   });
 
-  it('says FILE_NOT_READABLE for a file that is not there', async () => {
+  it('says FILE_NOT_READABLE for a file that is not there, or not a regular file', async () => {
     const { code, err } = await run(['verify', '--file', join(dir, 'nope.jsonl')]);
     expect(code).toBe(EXIT_FAILURE);
     expect(err).toMatch(/\[FILE_NOT_READABLE\]/);
+    const device = await run(['verify', '--file', '/dev/zero']);
+    expect(device.err).toMatch(/\/dev\/zero is not a regular file \[FILE_NOT_READABLE\]/);
   });
 });
 
