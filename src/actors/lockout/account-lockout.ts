@@ -22,8 +22,11 @@ import { createLruCache } from '../shared/lru-cache.js';
 export const accountKeyOf = (username: string): string =>
   createHash('sha256').update(accountNameOf(username)).digest('hex').slice(0, 40);
 
-/** Directories compare user names without case: so does lockout (one account, one stream). */
-export const accountNameOf = (username: string): string => username.normalize('NFC').toLowerCase();
+/**
+ * Directories compare user names without case, and OpenLDAP folds compatibility forms: so
+ * does lockout (one account, one stream), or rotating spellings would dodge it.
+ */
+export const accountNameOf = (username: string): string => username.normalize('NFKC').toLowerCase();
 
 /** One message per decided command: its events are stored together or not at all. */
 interface LockoutMessage {

@@ -154,8 +154,11 @@ export const createSignInFlow = (deps: SignInFlowDeps): SignInFlow => {
       const bad = checkId(id);
       if (bad !== null) return { ok: false, error: bad };
       // Leading and trailing blanks are what a form adds by accident; no directory keeps them.
+      // Compatibility forms (full-width `ｇood`, mathematical `𝐠ood`, `gooⅾ`) are folded (NFKC)
+      // as OpenLDAP folds them when it matches: otherwise one directory account would sign in
+      // under many spellings, each a user of its own to smart lockout and to applications.
       const parsed = UsernameSchema.safeParse(
-        typeof username === 'string' ? username.trim() : username,
+        typeof username === 'string' ? username.trim().normalize('NFKC') : username,
       );
       if (!parsed.success) {
         return fail(

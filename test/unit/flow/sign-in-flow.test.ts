@@ -50,6 +50,14 @@ describe('the sign-in flow', () => {
     expect(ended.error).toBeUndefined();
   });
 
+  it('folds compatibility forms of a user name, as OpenLDAP does when it matches', async () => {
+    const stack = await start();
+    for (const typed of ['ａｄａ', '𝐚𝐝𝐚', '  ａda ']) {
+      const { id } = value(await stack.flow.start({ client: CLIENT }));
+      expect(value(await stack.flow.submitUsername(id, typed))).toMatchObject({ username: 'ada' });
+    }
+  });
+
   it('ends with the outcome and a stable code for the user when the password is wrong', async () => {
     const stack = await start();
     const ended = await throughPassword(stack, 'ada', 'wrong');

@@ -173,3 +173,13 @@ describe('reading an account', () => {
     expect(await store.headPosition()).toBe(position);
   });
 });
+
+describe('one account, however its name is spelt', () => {
+  it('keys full-width, mathematical and compatibility spellings and any case to one stream', () => {
+    const key = accountKeyOf('good');
+    for (const spelling of ['GOOD', 'ｇｏｏｄ', '𝐠ood', 'gooⅾ', 'Ｇood']) {
+      expect(accountKeyOf(spelling), spelling).toBe(key);
+    }
+    expect(accountKeyOf('goods')).not.toBe(key);
+  });
+});

@@ -306,7 +306,9 @@ export const registerInteractionRoutes = async (
       return messagePage(reply, 409, 'Sign-in could not continue', 'Start again.');
     }
     if (view.state === 'done' && view.outcome === 'signedIn') {
-      const accountId = view.username?.toLowerCase();
+      // One subject per directory account, however it was typed (the flow folds new names;
+      // this keeps attempts recorded before it did so under the same subject).
+      const accountId = view.username?.normalize('NFKC').toLowerCase();
       if (accountId === undefined || accountId === '') {
         logger.error('oidc.interaction.no-username', { attemptId: view.id });
         return flowFailurePage(
