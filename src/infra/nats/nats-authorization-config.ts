@@ -21,6 +21,18 @@ export interface NatsTlsFiles {
   readonly keyFile: string;
 }
 
+/**
+ * How a user that answers requests (the service, for commands) may answer: once per request,
+ * within 5 s, the time a requester waits (sendCommand). nats-server 2.9 remembers the reply
+ * subject of every message it delivers to such a user, requests or not, and once more than
+ * 4,096 are remembered it goes through all of them at every delivery: with `true` they are
+ * kept two minutes, and the `?wait=` nudges alone (JetStream publishes, each naming its
+ * publisher's inbox) cross that line at about 20 sign-ins a second, after which the server
+ * spent most of its time there (docs/performance.md). Kept 5 s, the line is at about 400 a
+ * second per service node.
+ */
+export const ALLOW_RESPONSES = '{ max: 1, expires: "5s" }';
+
 // The configuration language takes JSON strings: `$JS.API.>` stays a string, never a variable.
 const quoted = (value: string): string => JSON.stringify(value);
 const list = (values: readonly string[], indent: string): string =>
@@ -49,7 +61,7 @@ const renderUser = (user: NatsUserEntry): string => {
     '        subscribe: {',
     `          allow: ${list(subscribe.allow, `${i}  `)}`,
     '        }',
-    ...(allowResponses ? ['        allow_responses: true'] : []),
+    ...(allowResponses ? [`        allow_responses: ${ALLOW_RESPONSES}`] : []),
     '      }',
     '    }',
   ];
