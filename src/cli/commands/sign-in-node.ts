@@ -15,7 +15,7 @@ import {
 import type { SignInRecord } from '../../domain/wire/service-messages.js';
 import { createActiveAgents } from '../../infra/agent-ports/active-agents.js';
 import { createServiceCrypto } from '../../infra/agent-ports/service-crypto.js';
-import { ensureAgentBuckets } from '../../infra/agents/agent-buckets.js';
+import { ensureAgentBuckets } from '../../infra/jetstream/service-buckets.js';
 import { createAgentRegistry } from '../../infra/agents/agent-registry.js';
 import { createJetStreamServiceSide } from '../../infra/jetstream/agent-queues.js';
 import { createJetStreamEventStore } from '../../infra/jetstream/event-store.js';

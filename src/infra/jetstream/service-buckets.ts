@@ -1,7 +1,7 @@
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { AGENTS_BUCKET_OPTIONS, DEFAULT_AGENTS_BUCKET } from './agent-registry.js';
-import { DEFAULT_TOKENS_BUCKET, TOKENS_BUCKET_OPTIONS } from './registration-tokens.js';
+import { AGENTS_BUCKET_OPTIONS, DEFAULT_AGENTS_BUCKET } from '../agents/agent-registry.js';
+import { DEFAULT_TOKENS_BUCKET, TOKENS_BUCKET_OPTIONS } from '../agents/registration-tokens.js';
 
 /**
  * Makes the agent registry's and the registration tokens' buckets, or opens them when they
