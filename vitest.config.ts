@@ -36,6 +36,19 @@ export default defineConfig({
             },
           ]
         : []),
+      // Only when asked (`npm run bench:samba`): passage bench against a Samba AD DC it
+      // starts, prints its report; measures, asserts no speed (docs/performance.md).
+      ...(process.env['PASSAGE_BENCH_SAMBA'] === '1'
+        ? [
+            {
+              test: {
+                name: 'bench-samba',
+                include: ['test/bench/bench-on-samba.ts'],
+                globalSetup: ['test/support/build-once.ts'],
+              },
+            },
+          ]
+        : []),
       {
         test: {
           name: 'e2e',

@@ -119,7 +119,8 @@ Commands:
   bench [--concurrency N] [--duration SECONDS] [--directory slapd|URL] [--rate N] [--json]
         [--users N] [--agents N] [--agent-concurrency N] [--half-rate-duration SECONDS]
         [--baseline-duration SECONDS] [--warm-up SECONDS] [--data-dir D] [--cpu-prof DIR]
-        [--no-audit] [--bench-users NAME[,NAME] [--bench-password-file F] [--ldap-* options]]
+        [--no-audit] [--no-nats-permissions]
+        [--bench-users NAME[,NAME] [--bench-password-file F] [--ldap-* options]]
                      Measure the real stack on this machine: starts nats-server, a directory
                      (a demo slapd seeded with benchmark users, or your URL), the service and
                      agents; measures raw ldapts binds and raw JetStream publishes; drives full
@@ -131,6 +132,8 @@ Commands:
                      service's and agents' CPU profiles into DIR. With --directory URL the
                      agents take the --ldap-* options of up, and sign in as --bench-users
                      with the password in PASSAGE_BENCH_PASSWORD (or --bench-password-file).
+                     Each process connects as its own NATS user, as under up;
+                     --no-nats-permissions runs an open server (what the checks cost).
                      Exit 1 when a measured sign-in failed (BENCH_SIGN_INS_FAILED).
   help               Print this help.
   version            Print passage's version.
