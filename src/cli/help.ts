@@ -38,12 +38,15 @@ Commands:
                      reactors, fire timers, queue sealed requests, take the agents' answers.
   node options (serve, host):
         [--nats URL] [--tenant T] [--mfa enrolled|always|never] [--agent-max-age SECONDS]
-        [--reactors all|none|timers,evaluate,answers,lockout]
+        [--reactors all|none|timers,evaluate,answers,lockout] [--stream-replicas 1|3|5]
                      Defaults: nats://127.0.0.1:4222, tenant "default", MFA for enrolled
                      users, agents active while their heartbeat is under 15 s old, every
                      reactor. Environment: PASSAGE_NATS_URL, PASSAGE_TENANT, PASSAGE_MFA,
                      PASSAGE_AGENT_MAX_AGE, PASSAGE_REACTORS. Run several nodes for
                      availability; split reactors to run API nodes and worker nodes.
+                     On a JetStream cluster, --nats lists its servers (comma-separated) and
+                     --stream-replicas 3 (or 5; PASSAGE_STREAM_REPLICAS) keeps that many
+                     copies of every stream and bucket (docs/scaling-and-faults.md).
   NATS access (every command that takes --nats):
         [--nats-nkey-file F] [--nats-ca-file F]
                      The NKey seed file (0600) of the NATS user the command runs as: the

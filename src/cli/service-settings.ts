@@ -1,5 +1,10 @@
 import { REACTORS, type Reactor } from '../actors/signin/sign-in-services.js';
 import {
+  STREAM_REPLICAS,
+  isStreamReplicas,
+  type StreamReplicas,
+} from '../infra/jetstream/stream-replicas.js';
+import {
   MAX_MFA_TRIES,
   SignInTimeoutsSchema,
   defaultSignInTimeouts,
@@ -54,4 +59,18 @@ export const parseMfaTries = (text: string | undefined): number | string | undef
   return /^[0-9]+$/.test(text) && tries >= 1 && tries <= MAX_MFA_TRIES
     ? tries
     : `--mfa-tries is a whole number from 1 to ${MAX_MFA_TRIES}`;
+};
+
+/**
+ * `--stream-replicas 3`: copies of passage's streams and buckets on a JetStream cluster. Odd
+ * counts only (1, 3, 5): a majority of the copies must survive the loss of the others.
+ */
+export const parseStreamReplicas = (
+  text: string | undefined,
+): StreamReplicas | string | undefined => {
+  if (text === undefined) return undefined;
+  const replicas = Number(text);
+  return /^[0-9]+$/.test(text) && isStreamReplicas(replicas)
+    ? replicas
+    : `--stream-replicas is one of ${STREAM_REPLICAS.join(', ')} (3 or 5 on a JetStream cluster)`;
 };

@@ -7,6 +7,7 @@ import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.js';
 import { connectResilient } from '../nats-connection.js';
 import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
 import { connectFailureOf } from '../nats-failure.js';
+import type { StreamReplicas } from '../../infra/jetstream/stream-replicas.js';
 import { startSignInNode } from './sign-in-node.js';
 
 export interface HostOptions {
@@ -19,6 +20,8 @@ export interface HostOptions {
   readonly agentMaxAgeMs: number;
   /** The reactors this node runs; all when absent. */
   readonly reactors?: readonly Reactor[];
+  /** Copies of passage's streams and buckets on a JetStream cluster; default 1. */
+  readonly streamReplicas?: StreamReplicas;
   /** Resolves when the host should stop (SIGINT/SIGTERM in main.ts). */
   readonly stopSignal: Promise<void>;
 }
@@ -53,6 +56,7 @@ export const runHost = async (io: CliIo, options: HostOptions): Promise<number> 
     mfa: options.mfa,
     agentMaxAgeMs: options.agentMaxAgeMs,
     ...(options.reactors === undefined ? {} : { reactors: options.reactors }),
+    ...(options.streamReplicas === undefined ? {} : { replicas: options.streamReplicas }),
     onCommitted: logCommittedRecord(logger),
   });
   const commands = serveCommands({ nc, host: node.services.host, logger });

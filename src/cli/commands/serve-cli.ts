@@ -5,7 +5,12 @@ import { fromFlagOrEnv } from '../env-options.js';
 import { refuse, type CliIo } from '../io.js';
 import { natsAccessFrom, natsAccessOptions } from '../nats-options.js';
 import { parseOptions } from '../parse-options.js';
-import { parseMfaTries, parseReactors, parseTimeouts } from '../service-settings.js';
+import {
+  parseMfaTries,
+  parseReactors,
+  parseStreamReplicas,
+  parseTimeouts,
+} from '../service-settings.js';
 import { runHost } from './host.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -29,6 +34,7 @@ const nodeOptions = {
   mfa: { type: 'string' },
   'agent-max-age': { type: 'string' },
   reactors: { type: 'string' },
+  'stream-replicas': { type: 'string' },
   ...natsAccessOptions,
 } as const;
 
@@ -41,6 +47,7 @@ const commonSettings = (
     mfa?: string;
     'agent-max-age'?: string;
     reactors?: string;
+    'stream-replicas'?: string;
     'nats-nkey-file'?: string;
     'nats-ca-file'?: string;
   },
@@ -66,8 +73,15 @@ const commonSettings = (
   }
   const reactors = parseReactors(fromFlagOrEnv(values.reactors, env, 'PASSAGE_REACTORS'));
   if (typeof reactors === 'string') return refuse(io, 'USAGE_ERROR', `${command}: ${reactors}`);
+  const streamReplicas = parseStreamReplicas(
+    fromFlagOrEnv(values['stream-replicas'], env, 'PASSAGE_STREAM_REPLICAS'),
+  );
+  if (typeof streamReplicas === 'string') {
+    return refuse(io, 'USAGE_ERROR', `${command}: ${streamReplicas}`);
+  }
   return {
     ...(reactors === undefined ? {} : { reactors }),
+    ...(streamReplicas === undefined ? {} : { streamReplicas }),
     natsUrl:
       fromFlagOrEnv(values.nats, env, 'PASSAGE_NATS_URL', DEFAULT_NATS_URL) ?? DEFAULT_NATS_URL,
     natsAccess: natsAccessFrom(values, env),

@@ -19,6 +19,7 @@ import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../io.js';
 import { connectResilient } from '../nats-connection.js';
 import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
 import { connectFailureOf } from '../nats-failure.js';
+import type { StreamReplicas } from '../../infra/jetstream/stream-replicas.js';
 import { startSignInNode, type SignInNode } from './sign-in-node.js';
 
 export interface ServeOptions {
@@ -36,6 +37,8 @@ export interface ServeOptions {
   readonly agentMaxAgeMs: number;
   /** The reactors this node runs; all when absent. */
   readonly reactors?: readonly Reactor[];
+  /** Copies of passage's streams and buckets on a JetStream cluster; default 1. */
+  readonly streamReplicas?: StreamReplicas;
   readonly trustProxy: boolean;
   readonly oidcClientsFile?: string;
   readonly timeouts?: SignInTimeouts;
@@ -101,6 +104,7 @@ export const runServe = async (io: CliIo, options: ServeOptions): Promise<number
     mfa: options.mfa,
     agentMaxAgeMs: options.agentMaxAgeMs,
     ...(options.reactors === undefined ? {} : { reactors: options.reactors }),
+    ...(options.streamReplicas === undefined ? {} : { replicas: options.streamReplicas }),
     onCommitted: (record, attempt) => {
       attemptLog(record, attempt);
       metrics.observe(record, attempt);

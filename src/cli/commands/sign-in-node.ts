@@ -15,11 +15,12 @@ import {
 import type { SignInRecord } from '../../domain/wire/service-messages.js';
 import { createActiveAgents } from '../../infra/agent-ports/active-agents.js';
 import { createServiceCrypto } from '../../infra/agent-ports/service-crypto.js';
-import { ensureAgentBuckets } from '../../infra/jetstream/service-buckets.js';
 import { createAgentRegistry } from '../../infra/agents/agent-registry.js';
 import { createJetStreamServiceSide } from '../../infra/jetstream/agent-queues.js';
 import { createJetStreamEventStore } from '../../infra/jetstream/event-store.js';
 import { createJetStreamTimerQueue } from '../../infra/jetstream/timer-queue.js';
+import { ensureServiceBuckets } from '../../infra/jetstream/service-buckets.js';
+import { replicasRefusalOf, type StreamReplicas } from '../../infra/jetstream/stream-replicas.js';
 import { ensureStreams } from '../../infra/jetstream/topology.js';
 import { createKvMfaEnrolments } from '../../infra/mfa/index.js';
 
@@ -32,6 +33,8 @@ export interface SignInNodeOptions {
   readonly agentMaxAgeMs: number;
   readonly onCommitted?: (record: SignInRecord, attempt: LoadedAttempt) => void;
   readonly reactors?: readonly Reactor[];
+  /** Copies of every stream and bucket (a JetStream cluster: 3 or 5); default 1. */
+  readonly replicas?: StreamReplicas;
 }
 
 export interface SignInNode {
@@ -52,8 +55,13 @@ export interface SignInNode {
 export const startSignInNode = async (options: SignInNodeOptions): Promise<SignInNode> => {
   const { nc, tenant, logger } = options;
   const jsm = await jetstreamManager(nc);
-  await ensureStreams(jsm);
-  await ensureAgentBuckets(nc);
+  const replicas = options.replicas ?? 1;
+  try {
+    await ensureStreams(jsm, { replicas });
+    await ensureServiceBuckets(nc, jsm, replicas);
+  } catch (error) {
+    throw replicasRefusalOf(error, replicas);
+  }
   const store = createJetStreamEventStore({ nc, logger });
   const timers = createJetStreamTimerQueue({ nc, logger });
   const registry = createAgentRegistry({ nc, logger });

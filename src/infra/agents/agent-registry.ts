@@ -35,7 +35,7 @@ const REGISTRY_HISTORY = 5;
 /** A revision-checked update lost to another writer this many times in a row gives up. */
 const MAX_UPDATE_TRIES = 5;
 
-/** How the agents bucket is made: by the service (`ensureAgentBuckets`) or on first use. */
+/** How the agents bucket is made: by the service at start (`ensureServiceBuckets`) or on first use. */
 export const AGENTS_BUCKET_OPTIONS = {
   history: REGISTRY_HISTORY,
   description: 'passage: registered agents (public keys, status) and their last heartbeats',

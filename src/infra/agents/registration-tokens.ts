@@ -100,7 +100,7 @@ export interface TokenIssuer {
   ) => Promise<Either<TokenError, RedeemedToken>>;
 }
 
-/** How the tokens bucket is made: by the service (`ensureAgentBuckets`) or on first use. */
+/** How the tokens bucket is made: by the service at start (`ensureServiceBuckets`) or on first use. */
 export const TOKENS_BUCKET_OPTIONS = {
   history: 1,
   description: 'passage: agent registration tokens (SHA-256 of each token, never the token)',

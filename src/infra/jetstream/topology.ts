@@ -6,6 +6,7 @@ import {
   type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
+import type { StreamReplicas } from './stream-replicas.js';
 import { SUBJECT_ROOT } from './subjects.js';
 
 /** The event log: every sign-in attempt and every account, one subject per stream. */
@@ -17,8 +18,8 @@ export const DEAD_STREAM = 'PASSAGE_DEAD';
 /**
  * Sealed password requests for the agents. In memory only, never on disk: a sealed password
  * is still a password at rest. They live seconds (an agent acks once it has answered) and
- * age out after `requestMaxAgeMs`; a restart of nats-server loses them, and the attempts
- * they belonged to time out as agentUnavailable.
+ * age out after `requestMaxAgeMs`; a restart of nats-server (of every server, on a cluster)
+ * loses them, and the attempts they belonged to time out as agentUnavailable.
  */
 export const REQUESTS_STREAM = 'PASSAGE_REQUESTS';
 /** Signed answers from the agents, taken by the service. */
@@ -46,6 +47,11 @@ export interface TopologyOptions {
   readonly deadLetterMaxAgeMs?: number;
   /** How long an unanswered request stays queued. Default 2 minutes. */
   readonly requestMaxAgeMs?: number;
+  /**
+   * Copies of every stream on a JetStream cluster (1, 3 or 5; default 1, one server). With 3,
+   * the streams go on while one server is down; with 5, while two are.
+   */
+  readonly replicas?: StreamReplicas;
 }
 
 export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
@@ -59,7 +65,7 @@ export const streamConfigs = (options: TopologyOptions = {}): PassageStreamConfi
   const duplicateWindow = (options.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS) * NANOS_PER_MS;
   const common = {
     storage: StorageType.File,
-    num_replicas: 1,
+    num_replicas: options.replicas ?? 1,
     discard: DiscardPolicy.Old,
     duplicate_window: duplicateWindow,
   };
@@ -97,6 +103,8 @@ export const streamConfigs = (options: TopologyOptions = {}): PassageStreamConfi
       description: 'passage: sealed password requests for the agents (memory only)',
       subjects: [...REQUESTS_SUBJECTS],
       retention: RetentionPolicy.Workqueue,
+      // Replicated too: on a cluster each copy is in the memory of another server (and so is
+      // its RAFT log), so losing a server loses no request, and none is written to disk.
       storage: StorageType.Memory,
       max_age: (options.requestMaxAgeMs ?? DEFAULT_REQUEST_MAX_AGE_MS) * NANOS_PER_MS,
     },
@@ -118,7 +126,8 @@ const isNameInUse = (error: unknown): boolean =>
 
 /**
  * Creates the streams, or updates them to this configuration: safe to call on every start,
- * from every process. Settings the server cannot change (retention, storage) make it throw.
+ * from every process. Settings the server cannot change (retention, storage) make it throw;
+ * the replica count it changes (a stream made on one server gets its copies on a cluster).
  */
 export const ensureStreams = async (
   jsm: JetStreamManager,

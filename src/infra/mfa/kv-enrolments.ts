@@ -18,6 +18,12 @@ import { MfaError } from './mfa-errors.js';
 import { isMfaTenant, mfaKey } from './mfa-keys.js';
 
 export const MFA_BUCKET = 'passage-mfa';
+/** How the bucket is made: by the service at start (`ensureServiceBuckets`) or on first use. */
+export const MFA_BUCKET_OPTIONS = {
+  history: 1,
+  storage: StorageType.File,
+  description: 'passage: TOTP second factors, one per user (secret, last used step)',
+};
 
 /** Log events. Fields carry the tenant and the hashed account key: never a secret or a code. */
 export const MFA_ENROLMENT_UNREADABLE = 'mfa.enrolment.unreadable';
@@ -65,11 +71,7 @@ export const createKvMfaEnrolments = async (
 ): Promise<MfaEnrolments & MfaAdmin> => {
   const { logger } = options;
   // Kvm.create opens the bucket when it exists already.
-  const kv: KV = await new Kvm(options.nc).create(options.bucket ?? MFA_BUCKET, {
-    history: 1,
-    storage: StorageType.File,
-    description: 'passage: TOTP second factors, one per user (secret, last used step)',
-  });
+  const kv: KV = await new Kvm(options.nc).create(options.bucket ?? MFA_BUCKET, MFA_BUCKET_OPTIONS);
 
   const read = async (tenant: string, key: string): Promise<Stored | undefined> => {
     const value = await liveValue(kv, key);

@@ -99,6 +99,8 @@ describe('passage serve and host (arguments)', () => {
     [['serve', '--agent-max-age', '0'], '--agent-max-age is a whole number of seconds'],
     [['serve', '--mfa-tries', '0'], '--mfa-tries is a whole number from 1 to 10'],
     [['serve', '--mfa-tries', '11'], '--mfa-tries is a whole number from 1 to 10'],
+    [['serve', '--stream-replicas', '2'], '--stream-replicas is one of 1, 3, 5'],
+    [['host', '--stream-replicas', 'three'], '--stream-replicas is one of 1, 3, 5'],
   ])('refuses %j before connecting anywhere', async (argv, message) => {
     const { code, err } = await run(...argv);
     expect(code).toBe(EXIT_USAGE);

@@ -24,6 +24,13 @@ import { isWrongLastSequence } from '../../jetstream/jetstream-errors.js';
 export const OIDC_BUCKET = 'passage-oidc';
 /** Longer than any lifetime the provider gives (sessions and grants: 8 hours). */
 export const OIDC_BUCKET_MAX_AGE_MS = 24 * 3600 * 1000;
+/** How the bucket is made: by the service at start (`ensureServiceBuckets`) or on first use. */
+export const OIDC_BUCKET_OPTIONS = {
+  history: 1,
+  storage: StorageType.File,
+  ttl: OIDC_BUCKET_MAX_AGE_MS,
+  description: 'passage: OpenID Connect sessions, interactions, codes and grants',
+};
 /** A consume that keeps losing to other writers gives up after this many tries. */
 const MAX_WRITE_TRIES = 5;
 
@@ -70,12 +77,10 @@ export interface KvOidcStoreOptions {
 export const createKvOidcStore = async (options: KvOidcStoreOptions): Promise<KvOidcStore> => {
   const { clock, logger } = options;
   // Kvm.create opens the bucket when it exists already.
-  const kv: KV = await new Kvm(options.nc).create(options.bucket ?? OIDC_BUCKET, {
-    history: 1,
-    storage: StorageType.File,
-    ttl: OIDC_BUCKET_MAX_AGE_MS,
-    description: 'passage: OpenID Connect sessions, interactions, codes and grants',
-  });
+  const kv: KV = await new Kvm(options.nc).create(
+    options.bucket ?? OIDC_BUCKET,
+    OIDC_BUCKET_OPTIONS,
+  );
   const now = () => clock.now().getTime();
 
   const read = async (
