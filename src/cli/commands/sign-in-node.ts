@@ -21,6 +21,7 @@ import { createJetStreamEventStore } from '../../infra/jetstream/event-store.js'
 import { createJetStreamTimerQueue } from '../../infra/jetstream/timer-queue.js';
 import { ensureServiceBuckets } from '../../infra/jetstream/service-buckets.js';
 import { replicasRefusalOf, type StreamReplicas } from '../../infra/jetstream/stream-replicas.js';
+import { ensureStreamsAfterReconnect } from '../../infra/jetstream/streams-after-reconnect.js';
 import { ensureStreams } from '../../infra/jetstream/topology.js';
 import { createKvMfaEnrolments } from '../../infra/mfa/index.js';
 
@@ -62,6 +63,12 @@ export const startSignInNode = async (options: SignInNodeOptions): Promise<SignI
   } catch (error) {
     throw replicasRefusalOf(error, replicas);
   }
+  // A nats-server restarted on its store comes back without the memory-only requests stream.
+  const streams = ensureStreamsAfterReconnect({
+    nc,
+    ensure: () => ensureStreams(jsm, { replicas }),
+    logger,
+  });
   const store = createJetStreamEventStore({ nc, logger });
   const timers = createJetStreamTimerQueue({ nc, logger });
   const registry = createAgentRegistry({ nc, logger });
@@ -93,6 +100,7 @@ export const startSignInNode = async (options: SignInNodeOptions): Promise<SignI
     enrolments,
     activeAgentCount: async () => (await active.active(tenant)).length,
     stop: async () => {
+      streams.stop();
       await services.stop();
       await timers.close();
       await store.close();
