@@ -12,6 +12,16 @@ export type TimerReaction =
   | { readonly kind: 'done' }
   | { readonly kind: 'retry'; readonly delayMs: number; readonly reason: string };
 
+export interface ConsumeOptions {
+  /**
+   * Asked about a timer that is not due yet, when the queue looks at it again: true when it
+   * can never decide anything (its attempt has ended), and it is then dropped instead of held
+   * until its deadline. Only an answer that is sure may be true; an adapter that holds its
+   * timers at no cost may never ask.
+   */
+  readonly isMoot?: (timer: Timer) => boolean;
+}
+
 export interface TimerQueue {
   /**
    * Schedules a timer. Idempotent: the same (tenant, attemptId, armedBy) is kept once, so a
@@ -26,6 +36,7 @@ export interface TimerQueue {
   consume(
     tenant: string,
     onDue: (timer: Timer) => Promise<TimerReaction>,
+    options?: ConsumeOptions,
   ): Promise<{ readonly stop: () => Promise<void> }>;
   close(): Promise<void>;
 }

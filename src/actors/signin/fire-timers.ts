@@ -1,3 +1,5 @@
+import { stateNameOf } from '../../domain/signin/state.js';
+import type { Timer } from '../../domain/wire/service-messages.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { TimerQueue, TimerReaction } from '../ports/timer-queue.js';
@@ -15,7 +17,18 @@ export const startTimerFiring = (
   clock: Clock,
   logger: Logger,
 ) =>
-  timers.consume(host.tenant, async (timer): Promise<TimerReaction> => {
+  timers.consume(host.tenant, fire(host, clock, logger), {
+    // An attempt this host holds as ended can never be timed out: its timers are dropped
+    // when they come round, instead of being held until their deadline (up to an hour).
+    isMoot: (timer) => {
+      const held = host.held(timer.attemptId);
+      return held !== undefined && stateNameOf(held.state) === 'done';
+    },
+  });
+
+const fire =
+  (host: SignInHost, clock: Clock, logger: Logger) =>
+  async (timer: Timer): Promise<TimerReaction> => {
     const now = clock.now();
     const early = Date.parse(timer.deadline) - now.getTime();
     if (early > 0) return { kind: 'retry', delayMs: early, reason: 'not due yet' };
@@ -40,4 +53,4 @@ export const startTimerFiring = (
     }
     logger.warn('timer.refused', { attemptId: timer.attemptId, code: result.error.code });
     return { kind: 'done' };
-  });
+  };

@@ -8,7 +8,12 @@ import {
 import type { NatsConnection } from '@nats-io/transport-node';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { silentLogger, type Logger } from '../../actors/ports/logger.js';
-import { timerKey, type TimerQueue, type TimerReaction } from '../../actors/ports/timer-queue.js';
+import {
+  timerKey,
+  type ConsumeOptions,
+  type TimerQueue,
+  type TimerReaction,
+} from '../../actors/ports/timer-queue.js';
 import { decodeTimer, type Timer } from '../../domain/wire/service-messages.js';
 import {
   deadLetterEnvelope,
@@ -33,6 +38,13 @@ export interface JetStreamTimerQueueOptions {
    * Default 30 s: a clock that is set back or forward, or a restart, is noticed within it.
    */
   readonly maxHoldMs?: number;
+  /**
+   * How long a timer that is not due is held back the first time it is looked at. Default
+   * 5 s: most attempts end within seconds, and the timers of an ended attempt are dropped the
+   * next time they are looked at (`isMoot`), instead of coming back every `maxHoldMs` until
+   * their deadline, which costs a delivery each time and takes one of `maxWaitingTimers`.
+   */
+  readonly firstHoldMs?: number;
   /**
    * Timers a tenant may have waiting at once: a timer held back stays unacknowledged, and
    * the server delivers no more than this many. Default 10,000.
@@ -62,6 +74,7 @@ export interface JetStreamTimerQueue extends TimerQueue {
 }
 
 const DEFAULT_MAX_HOLD_MS = 30_000;
+const DEFAULT_FIRST_HOLD_MS = 5_000;
 const DEFAULT_MAX_DEADLINE_AHEAD_MS = 2 * 3_600_000;
 const DEFAULT_MAX_WAITING_TIMERS = 10_000;
 const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
@@ -93,6 +106,7 @@ export const createJetStreamTimerQueue = (
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? (() => new Date());
   const maxHoldMs = options.maxHoldMs ?? DEFAULT_MAX_HOLD_MS;
+  const firstHoldMs = Math.min(options.firstHoldMs ?? DEFAULT_FIRST_HOLD_MS, maxHoldMs);
   const maxDeadlineAheadMs = options.maxDeadlineAheadMs ?? DEFAULT_MAX_DEADLINE_AHEAD_MS;
   const jsm = (): Promise<JetStreamManager> => jetstreamManager(nc, { checkAPI: false });
   const running = new Set<RunningConsumer>();
@@ -121,6 +135,7 @@ export const createJetStreamTimerQueue = (
     message: JsMsg,
     tenant: string,
     onDue: (timer: Timer) => Promise<TimerReaction>,
+    isMoot: ConsumeOptions['isMoot'],
   ): Promise<void> => {
     const decoded = decodeTimer(message.string());
     if (isLeft(decoded)) {
@@ -142,7 +157,14 @@ export const createJetStreamTimerQueue = (
       return;
     }
     if (early > 0) {
-      message.nak(Math.min(early, maxHoldMs));
+      if (isMoot?.(timer) === true) {
+        message.ack();
+        return;
+      }
+      // Looked at again soon the first time (most attempts end within seconds, and an ended
+      // attempt's timer is then dropped), then at most every `maxHoldMs`.
+      const hold = message.info.deliveryCount <= 1 ? firstHoldMs : maxHoldMs;
+      message.nak(Math.min(early, hold));
       return;
     }
     let reaction: TimerReaction;
@@ -176,7 +198,11 @@ export const createJetStreamTimerQueue = (
       }
     },
 
-    async consume(tenant: string, onDue: (timer: Timer) => Promise<TimerReaction>) {
+    async consume(
+      tenant: string,
+      onDue: (timer: Timer) => Promise<TimerReaction>,
+      consumeOptions?: ConsumeOptions,
+    ) {
       assertTenant(tenant);
       let consumer: RunningConsumer;
       try {
@@ -191,7 +217,7 @@ export const createJetStreamTimerQueue = (
             ackWaitMs: options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS,
             maxAckPending: options.maxWaitingTimers ?? DEFAULT_MAX_WAITING_TIMERS,
           },
-          handle: (message) => settle(message, tenant, onDue),
+          handle: (message) => settle(message, tenant, onDue, consumeOptions?.isMoot),
           logger,
           logAs: 'timers',
         });

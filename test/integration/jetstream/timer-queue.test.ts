@@ -235,6 +235,39 @@ describe('JetStream timer queue: what only JetStream can show', () => {
     await drained(tenant);
   });
 
+  it('drops a timer that is not due when its attempt has ended, and holds the others', async () => {
+    const tenant = freshTenant();
+    const seen = recorder();
+    // Looked at again after 200 ms the first time, so the test need not wait 5 s.
+    const quick = createJetStreamTimerQueue({ nc, firstHoldMs: 200 });
+    const ended = new Set<string>();
+    const asked: string[] = [];
+    const consumer = await quick.consume(tenant, seen.onDue, {
+      isMoot: (timer) => {
+        asked.push(timer.attemptId);
+        return ended.has(timer.attemptId);
+      },
+    });
+    stops.push(consumer.stop, () => quick.close());
+    await quick.schedule(timerFor(tenant, 'ends', inMs(60_000)));
+    await quick.schedule(timerFor(tenant, 'waits', inMs(60_000)));
+    await vi.waitFor(() => expect(asked).toEqual(expect.arrayContaining(['ends', 'waits'])), {
+      timeout: WAIT_MS,
+    });
+    ended.add('ends');
+    // The ended attempt's timer leaves the queue at its next look; the other stays, held.
+    const jsm = await jetstreamManager(nc);
+    await vi.waitFor(
+      async () => {
+        const info = await jsm.consumers.info(TIMERS_STREAM, timerConsumerName(tenant));
+        expect(info.num_pending + info.num_ack_pending).toBe(1);
+        expect(asked.filter((id) => id === 'ends').length).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: WAIT_MS },
+    );
+    expect(seen.handovers).toEqual([]);
+  });
+
   it('keeps timers through a kill -9 and restart of nats-server', async () => {
     const tenant = freshTenant();
     const seen = recorder();
