@@ -213,7 +213,7 @@ export const createLogAuditor = (options: LogAuditorOptions): LogAuditor => {
     }
   };
 
-  /** Reads and verifies the attempt's records after its last one; false if it diverged. */
+  /** Reads and verifies the attempt's records after `skipUpTo`, stopping at a divergence. */
   const readOn = async (t: Tracker, readAttempt: NonNullable<LogAuditorOptions['readAttempt']>) => {
     for await (const record of readAttempt(t.attemptId, t.skipUpTo)) {
       t.skipUpTo = Math.max(t.skipUpTo, record.position);
