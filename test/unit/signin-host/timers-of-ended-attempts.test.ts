@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 const capturingQueue = () => {
-  const captured: { options?: ConsumeOptions } = {};
+  const captured: { options?: ConsumeOptions | undefined } = {};
   const queue: TimerQueue = {
     schedule: () => Promise.resolve(),
     consume: (_tenant, _onDue, options) => {
