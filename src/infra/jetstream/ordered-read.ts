@@ -1,4 +1,11 @@
-import { DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import {
+  DeliverPolicy,
+  type Consumer,
+  type JetStreamClient,
+  type JsMsg,
+  type OrderedConsumerOptions,
+} from '@nats-io/jetstream';
+import { TimeoutError } from '@nats-io/transport-node';
 
 export interface OrderedReadInput {
   readonly stream: string;
@@ -22,6 +29,29 @@ const DEFAULT_FETCH_EXPIRES_MS = 2_000;
 // An ordered consumer left behind by a reader that died is removed by the server after this.
 const INACTIVE_THRESHOLD_MS = 60_000;
 const MAX_EMPTY_FETCHES = 3;
+// While a node of a cluster is down, nats-server 2.9 often lets the creation of a reader
+// time out (about one in three in passage's fault suite, sometimes several in a row), for as
+// long as the node stays away; another try usually succeeds. More tries would hold a sign-in
+// up for longer than its user waits.
+const READER_CREATE_TRIES = 3;
+
+const isTimeout = (error: unknown): boolean =>
+  error instanceof TimeoutError || (error instanceof Error && error.cause instanceof TimeoutError);
+
+/** An ordered consumer, tried again when creating it timed out (see above). */
+const createReader = async (
+  js: JetStreamClient,
+  stream: string,
+  options: Partial<OrderedConsumerOptions>,
+): Promise<Consumer> => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await js.consumers.get(stream, options);
+    } catch (error) {
+      if (!isTimeout(error) || attempt >= READER_CREATE_TRIES) throw error;
+    }
+  }
+};
 
 /**
  * Reads the messages of one filter subject in stream order through an ordered consumer, one
@@ -37,7 +67,7 @@ export async function* readInOrder(
     input.since === undefined
       ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: input.afterSequence + 1 }
       : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: input.since };
-  const consumer = await js.consumers.get(input.stream, {
+  const consumer = await createReader(js, input.stream, {
     filter_subjects: input.filter,
     ...start,
     inactive_threshold: INACTIVE_THRESHOLD_MS,
