@@ -14,6 +14,8 @@ export interface TestNatsServer {
   readonly storeDir: string;
   /** Kills the server with SIGKILL (a crash), then starts it again on the same port and store. */
   readonly crashAndRestart: () => Promise<NatsServerHandle>;
+  /** Starts the server again, on the same port and store, after a test killed it. */
+  readonly restart: () => Promise<NatsServerHandle>;
   /** Stops the server (if running) and removes its store directory. Safe to call twice. */
   readonly cleanup: () => Promise<void>;
 }
@@ -49,6 +51,11 @@ export const withNatsServer = async (options: ExtraOptions = {}): Promise<TestNa
     crashAndRestart: async () => {
       await current.kill('SIGKILL');
       // The same explicit port, so clients reconnect to the URL they already know.
+      current = await startNatsServer({ ...options, storeDir, log, port: current.port });
+      return current;
+    },
+    restart: async () => {
+      await current.exited;
       current = await startNatsServer({ ...options, storeDir, log, port: current.port });
       return current;
     },

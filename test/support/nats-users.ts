@@ -55,6 +55,21 @@ export const connectAs = async (
     reconnect: false,
   });
 
+/**
+ * The same, reconnecting for as long as it lives (as passage's running processes do): for
+ * tests that kill a server or a cluster node under it.
+ */
+export const connectAsResilient = async (
+  url: string,
+  user: TestNatsUser,
+): Promise<NatsConnection> =>
+  connect({
+    ...(await natsClientOptions(url, { nkeyFile: user.seedFile })),
+    timeout: 5_000,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
+
 /** The seed as text (`SU…`), for tests that search logs and files for it. */
 export const seedTextOf = async (user: TestNatsUser): Promise<string> =>
   (await readFile(user.seedFile, 'utf8')).trim();

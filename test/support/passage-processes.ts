@@ -80,6 +80,8 @@ export const startAgentProcess = async (options: {
   readonly workDir: string;
   readonly tokens: TokenIssuer;
   readonly directoryArgs: readonly string[];
+  /** The agent's own NATS user (its seed file), when the server has role users. */
+  readonly natsNkeyFile?: string;
 }): Promise<PassageProcess & { readonly agentId: string }> => {
   const { tenant, agentId } = options;
   const keyFile = join(options.workDir, `${tenant}-${agentId}.keys.json`);
@@ -88,7 +90,12 @@ export const startAgentProcess = async (options: {
   const issued = await options.tokens.issue(tenant, { ttlSeconds: 60 });
   if (isLeft(issued)) throw new Error(issued.left.message);
   const common = ['--key-file', keyFile, '--tenant', tenant, '--agent-id', agentId];
-  const connection = [...common, '--nats', options.natsUrl];
+  const connection = [
+    ...common,
+    '--nats',
+    options.natsUrl,
+    ...(options.natsNkeyFile === undefined ? [] : ['--nats-nkey-file', options.natsNkeyFile]),
+  ];
   const registered = passageSync([
     'agent',
     'register',
