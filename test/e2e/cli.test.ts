@@ -17,14 +17,19 @@ describe('passage (the built command)', () => {
   it('`passage machine` prints the states and exits 0', () => {
     const result = passage('machine');
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('sign-in machine v1');
+    expect(result.stdout).toContain('sign-in machine v2');
+    expect(result.stdout).toContain('(replays histories of v1, v2)');
     expect(result.stdout).toContain('awaitingPassword');
   });
 
   it('`passage machine --json` prints one JSON document', () => {
     const result = passage('machine', '--json');
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ machine: 'signIn', version: 1 });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      machine: 'signIn',
+      version: 2,
+      releasedVersions: [1, 2],
+    });
   });
 
   it('an unknown command exits 2 with a stable code on stderr and nothing on stdout', () => {

@@ -2,13 +2,15 @@ import { OUTCOME_INFO } from '../../domain/outcomes/outcome-table.js';
 import { OUTCOMES } from '../../domain/outcomes/vocabulary.js';
 import { signInMachine } from '../../domain/signin/machine.js';
 import { machineStates, machineTransitions } from '../../domain/signin/machine-graph.js';
-import { SIGNIN_MACHINE_VERSION } from '../../domain/signin/version.js';
+import { RELEASED_MACHINE_VERSIONS, SIGNIN_MACHINE_VERSION } from '../../domain/signin/version.js';
 import { EXIT_OK, type CliIo } from '../io.js';
 
 /** The machine's definition as data: what `passage machine --json` prints. */
 export const describeMachine = () => ({
   machine: 'signIn',
   version: SIGNIN_MACHINE_VERSION,
+  /** Every version whose histories this build replays (docs/signin-machine.md). */
+  releasedVersions: [...RELEASED_MACHINE_VERSIONS],
   initial: 'notStarted',
   states: machineStates(signInMachine),
   transitions: machineTransitions(signInMachine),
@@ -22,7 +24,7 @@ export const runMachine = (io: CliIo, options: { readonly json: boolean }): numb
     return EXIT_OK;
   }
   const lines = [
-    `sign-in machine v${description.version}: ${description.states.length} states, ${description.transitions.length} transitions`,
+    `sign-in machine v${description.version}: ${description.states.length} states, ${description.transitions.length} transitions (replays histories of v${description.releasedVersions.join(', v')})`,
     '',
     'states and transitions:',
   ];
