@@ -107,9 +107,24 @@ describe('--stream-replicas on a JetStream cluster', () => {
 
   it('keeps a password request when the node that led its queue is killed', async () => {
     const js = jetstream(admin);
-    await js.publish(requestsSubject(TENANT), 'a sealed request');
     const jsm = await jetstreamManager(admin);
-    const leader = (await jsm.streams.info(REQUESTS_STREAM)).cluster?.leader;
+    // Its copies were made by the test above: wait until they have formed their group.
+    const formed = await eventually(
+      `${REQUESTS_STREAM} led, with two current copies`,
+      async () => {
+        const now = await jsm.streams.info(REQUESTS_STREAM).catch(() => undefined);
+        const replicas = now?.cluster?.replicas ?? [];
+        return now?.cluster?.leader !== undefined &&
+          replicas.length === 2 &&
+          replicas.every((replica) => replica.current)
+          ? now
+          : undefined;
+      },
+      30_000,
+      250,
+    );
+    await js.publish(requestsSubject(TENANT), 'a sealed request');
+    const leader = formed.cluster?.leader;
     const victim = cluster.nodes.find((node) => node.name === leader);
     if (victim === undefined) throw new Error(`no node leads ${REQUESTS_STREAM}`);
     await victim.server.kill('SIGKILL');
