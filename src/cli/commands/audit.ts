@@ -19,7 +19,8 @@ import { storeAuditLog, type AuditLog } from '../../actors/audit/store-audit-log
 import { readRecordFile } from '../../infra/audit/file-audit-log.js';
 import type { ParallelAuditInput } from '../../infra/audit/parallel-log-audit.js';
 import { PRIVATE_FILE_MODE } from '../../infra/files/private-file.js';
-import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
+import { EXIT_OK, refuse, type CliIo } from '../io.js';
+import { codeOf, failWith, messageOf } from '../command-failure.js';
 import { readableFileProblem } from '../readable-file.js';
 import { parseAuditOptions, type AuditOptions } from './audit-options.js';
 import { createProgressBar } from './audit-progress.js';
@@ -54,15 +55,8 @@ export type AuditFailureCode =
   | 'OUTPUT_NOT_WRITABLE'
   | 'AUDIT_WORKER_FAILED';
 
-const fail = (io: CliIo, code: AuditFailureCode, message: string): number => {
-  io.err(`passage: ${message} [${code}]\n`);
-  return EXIT_FAILURE;
-};
-
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
-const codeOf = (error: unknown): unknown =>
-  typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+const fail = (io: CliIo, code: AuditFailureCode, message: string): number =>
+  failWith(io, code, message);
 
 /** A file of records as an audit log: its own times filter the range; no history reads. */
 const fileAuditLog = (path: string): AuditLog => ({

@@ -20,6 +20,7 @@ import { IdSchema, TenantSchema } from '../../domain/shared/wire-primitives.js';
 import { publicFileProblem, writePublicFile } from '../../infra/files/public-file.js';
 import { readRecordFile } from '../../infra/audit/file-audit-log.js';
 import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
+import { codeOf, failWith, messageOf } from '../command-failure.js';
 import { readableFileProblem } from '../readable-file.js';
 import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
 import { natsAccessFrom, natsAccessOptions } from '../nats-options.js';
@@ -98,16 +99,8 @@ export type ReplayFailureCode =
   | 'FILE_NOT_READABLE'
   | 'OUTPUT_NOT_WRITABLE';
 
-const fail = (io: CliIo, code: ReplayFailureCode, message: string): number => {
-  io.err(`passage: ${message} [${code}]\n`);
-  return EXIT_FAILURE;
-};
-
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
-
-const codeOf = (error: unknown): unknown =>
-  typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+const fail = (io: CliIo, code: ReplayFailureCode, message: string): number =>
+  failWith(io, code, message);
 
 /** A connection problem's own code (NATS_UNREACHABLE, NATS_AUTHORIZATION_FAILED, …), if any. */
 export const natsCodeOf = (error: unknown): `NATS_${string}` | undefined => {
