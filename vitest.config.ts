@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three groups, each with its own npm script: `unit` (pure code and executable specs, fast,
+ * Four groups, each with an npm script: `unit` (pure code and executable specs, fast,
  * parallel), `integration` (real processes and files, one module at a time where they share
- * fixed ports) and `e2e` (the built `passage` command as a user runs it).
+ * fixed ports), `e2e` (the built `passage` command as a user runs it) and `faults` (processes
+ * killed while sign-ins flow, on one server and on a three-node cluster). The faults run
+ * last and one file at a time: each starts a dozen processes that time out when two cores
+ * are shared with every other test file, which would make them test the machine's load.
  */
 export default defineConfig({
   test: {
@@ -53,9 +56,21 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          exclude: ['test/e2e/faults/**'],
           globalSetup: ['test/support/build-once.ts', 'test/support/directory-fixtures.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['test/e2e/faults/**/*.test.ts'],
+          globalSetup: ['test/support/build-once.ts', 'test/support/directory-fixtures.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
