@@ -253,3 +253,9 @@ export {
   type Divergence,
   type DivergenceCode,
 } from './actors/replay/divergence.js';
+export { sendCommand, commandRequestOptions } from './infra/commands/command-client.js';
+export {
+  commandSubject,
+  commandRepliesPrefix,
+  isCommandReplySubject,
+} from './infra/commands/command-subjects.js';

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../support/directory-fixtures.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { decodeCommandReply } from '../../src/domain/wire/service-messages.js';
+import { commandRequestOptions } from '../../src/infra/commands/command-client.js';
 import { commandSubject } from '../../src/infra/commands/command-subjects.js';
 import { createJetStreamEventStore } from '../../src/infra/jetstream/event-store.js';
 import {
@@ -145,7 +146,9 @@ describe('generated bad input against the running processes', () => {
     const refusals = await pipelined(commands, 32, async ({ body, codes }) => {
       counter.count('commands');
       const reply = decodeCommandReply(
-        (await client.request(commandSubject(TENANT), body, { timeout: 10_000 })).string(),
+        (
+          await client.request(commandSubject(TENANT), body, commandRequestOptions(TENANT, 10_000))
+        ).string(),
       );
       return !isLeft(reply) && !reply.right.ok && codes.includes(reply.right.error.code);
     });

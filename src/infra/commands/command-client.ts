@@ -1,13 +1,34 @@
-import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
+import {
+  createInbox,
+  RequestError,
+  TimeoutError,
+  type NatsConnection,
+} from '@nats-io/transport-node';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { SignInCommand } from '../../domain/signin/commands.js';
 import { decodeCommandReply, type CommandReply } from '../../domain/wire/service-messages.js';
-import { commandSubject } from './command-subjects.js';
+import { commandRepliesPrefix, commandSubject } from './command-subjects.js';
+
+/**
+ * How to send a command with `nc.request`: the answer comes to a fresh subject of the
+ * tenant's replies, the only place hosts answer (command-subjects.ts).
+ */
+export const commandRequestOptions = (
+  tenant: string,
+  timeoutMs: number,
+): { timeout: number; noMux: true; reply: string } => ({
+  timeout: timeoutMs,
+  noMux: true,
+  reply: createInbox(commandRepliesPrefix(tenant)),
+});
 
 /**
  * Sends a command to whichever host of the tenant is alive and returns its reply. Transport
  * problems come back as replies with stable codes too (NO_HOST, HOST_TIMEOUT, INVALID_REPLY,
  * NATS_UNAVAILABLE), so callers handle one shape. A command may be sent again safely: hosts recognise it.
+ * The answer comes to a subject of the tenant's replies (command-subjects.ts), the only place a
+ * host answers: a user that sends commands under role permissions may publish on
+ * `passage.<tenant>.commands` and subscribe to `passage.<tenant>.replies.>`.
  */
 export const sendCommand = async (
   nc: NatsConnection,
@@ -24,9 +45,7 @@ export const sendCommand = async (
     const msg = await nc.request(
       commandSubject(tenant),
       JSON.stringify({ v: 1, tenant, command }),
-      {
-        timeout: options.timeoutMs ?? 5000,
-      },
+      commandRequestOptions(tenant, options.timeoutMs ?? 5000),
     );
     const decoded = decodeCommandReply(msg.string());
     return isLeft(decoded) ? failure('INVALID_REPLY', decoded.left.message) : decoded.right;

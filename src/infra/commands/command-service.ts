@@ -4,7 +4,12 @@ import type { Logger } from '../../actors/ports/logger.js';
 import type { HandleResult, SignInHost } from '../../actors/signin/sign-in-host.js';
 import { stateNameOf } from '../../domain/signin/state.js';
 import { decodeCommandEnvelope, type CommandReply } from '../../domain/wire/service-messages.js';
-import { commandSubject, HOST_QUEUE_GROUP } from './command-subjects.js';
+import {
+  commandRepliesPrefix,
+  commandSubject,
+  HOST_QUEUE_GROUP,
+  isCommandReplySubject,
+} from './command-subjects.js';
 
 /** Commands are small; anything larger is refused before it is parsed. */
 const MAX_COMMAND_BYTES = 16 * 1024;
@@ -42,7 +47,11 @@ export const replyOf = (attemptId: string, result: HandleResult): CommandReply =
  * Serves a tenant's sign-in commands over NATS request/reply. Every host of the tenant joins
  * one queue group, so each command goes to one live host; when a host dies, the next
  * request goes to another. A malformed request is answered with INVALID_MESSAGE and logged;
- * it never stops the service.
+ * it never stops the service. Answers go only to the tenant's replies subjects
+ * (`passage.<tenant>.replies.<token>`, which `sendCommand` names): a command that asks for its
+ * answer anywhere else is logged (INVALID_REPLY_SUBJECT) and neither handled nor answered,
+ * because the service may publish on subjects the requester may not, the event log's among
+ * them. A command without a reply subject is handled and not answered.
  */
 export const serveCommands = (options: {
   readonly nc: NatsConnection;
@@ -58,8 +67,17 @@ export const serveCommands = (options: {
         logger.error('commands.subscription.failed', { reason: error.message });
         return;
       }
+      const replyTo = msg.reply ?? '';
+      if (replyTo !== '' && !isCommandReplySubject(host.tenant, replyTo)) {
+        logger.warn('commands.refused', {
+          code: 'INVALID_REPLY_SUBJECT',
+          reason: `answers go to ${commandRepliesPrefix(host.tenant)}.<token> only`,
+          replyTo: replyTo.slice(0, MAX_MESSAGE_LENGTH),
+        });
+        return;
+      }
       const answer = (reply: CommandReply) => {
-        if (msg.reply !== undefined && msg.reply !== '') msg.respond(JSON.stringify(reply));
+        if (replyTo !== '') nc.publish(replyTo, JSON.stringify(reply));
       };
       if (msg.data.length > MAX_COMMAND_BYTES) {
         logger.warn('commands.refused', {

@@ -21,21 +21,6 @@ export interface NatsTlsFiles {
   readonly keyFile: string;
 }
 
-/**
- * How a user that answers requests (the service, for commands) may answer: once per request,
- * within 1 s (a host answers a command in milliseconds; even its longest run of conflict
- * retries stays under a second). nats-server 2.9 remembers the reply subject of every message
- * it delivers to such a user, whether it is a request or not, and once more than 4,096 are
- * remembered it goes through all of them at every delivery. A JetStream delivery names its
- * acknowledgement subject as its reply, and acknowledging is allowed by the publish list, so
- * those are never used up: they are forgotten only when they expire. A sign-in delivers about
- * 25 of them to the service: kept two minutes (`true`), they crossed the line at about one
- * sign-in a second and the server spent three quarters of its time there; kept 1 s, the line
- * is at about 160 sign-ins a second per service node (docs/performance.md, which also says
- * how to remove it: the service should not need to answer requests).
- */
-export const ALLOW_RESPONSES = '{ max: 1, expires: "1s" }';
-
 // The configuration language takes JSON strings: `$JS.API.>` stays a string, never a variable.
 const quoted = (value: string): string => JSON.stringify(value);
 const list = (values: readonly string[], indent: string): string =>
@@ -52,7 +37,7 @@ const renderUser = (user: NatsUserEntry): string => {
     `      nkey: ${quoted(user.publicKey)}`,
   ];
   if (user.permissions === undefined) return [...head, '    }'].join('\n');
-  const { publish, subscribe, allowResponses } = user.permissions;
+  const { publish, subscribe } = user.permissions;
   const i = '        ';
   const lines = [
     ...head,
@@ -64,7 +49,6 @@ const renderUser = (user: NatsUserEntry): string => {
     '        subscribe: {',
     `          allow: ${list(subscribe.allow, `${i}  `)}`,
     '        }',
-    ...(allowResponses ? [`        allow_responses: ${ALLOW_RESPONSES}`] : []),
     '      }',
     '    }',
   ];

@@ -22,6 +22,7 @@ import { heartbeatKey, registrationKey } from '../agents/agent-kv-keys.js';
 import { DEFAULT_TOKENS_BUCKET } from '../agents/registration-tokens.js';
 import { OIDC_BUCKET } from '../http/oidc/kv-adapter.js';
 import { MFA_BUCKET } from '../mfa/kv-enrolments.js';
+import { commandRepliesPrefix } from '../commands/command-subjects.js';
 import { inboxPrefixOf } from './inbox-prefix.js';
 
 /**
@@ -58,8 +59,6 @@ export type PassageRole =
 export interface RolePermissions {
   readonly publish: { readonly allow: readonly string[]; readonly deny: readonly string[] };
   readonly subscribe: { readonly allow: readonly string[] };
-  /** May answer requests it received (the service answers commands), once each. */
-  readonly allowResponses: boolean;
 }
 
 /**
@@ -90,6 +89,8 @@ const acks = (stream: string, name: string): string => `$JS.ACK.${stream}.${name
 /** `last_by_subj` in the API subject: only the subjects named may be read this way. */
 const directGetLast = (stream: string, subjects: string): string =>
   jsApi('DIRECT', 'GET', stream, subjects);
+
+const commandReplies = (tenant: string): string => `${commandRepliesPrefix(tenant)}.*`;
 
 const kvStream = (bucket: string): string => `KV_${bucket}`;
 const kvSubject = (bucket: string, key: string): string => `$KV.${bucket}.${key}`;
@@ -146,6 +147,8 @@ const servicePublish = (tenant: string): string[] => [
   consumerInfo(TIMERS_STREAM, timerConsumerName(tenant)),
   nextMessages(TIMERS_STREAM, timerConsumerName(tenant)),
   acks(TIMERS_STREAM, timerConsumerName(tenant)),
+  // Answers to commands, where their senders asked (command-subjects.ts): no allow_responses.
+  commandReplies(tenant),
   // Sealed requests out, signed answers in.
   requestsSubject(tenant),
   createConsumer(ANSWERS_STREAM, answersConsumerName(tenant), answersSubject(tenant)),
@@ -252,7 +255,6 @@ export const permissionsFor = (
             categoryFilter(role.tenant, 'signin'),
           ],
         },
-        allowResponses: true,
       };
     }
     case 'agent':
@@ -260,7 +262,6 @@ export const permissionsFor = (
       return {
         publish: { allow: agentPublish(role.tenant, role.agentId), deny: [] },
         subscribe: { allow: [inbox] },
-        allowResponses: false,
       };
     case 'auditor':
       checkTokens('not a subject-safe tenant:', role.tenants);
@@ -271,7 +272,6 @@ export const permissionsFor = (
           deny: serviceConsumerDenials(unique([...knownTenants, ...role.tenants])),
         },
         subscribe: { allow: [inbox] },
-        allowResponses: false,
       };
   }
 };

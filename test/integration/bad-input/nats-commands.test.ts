@@ -4,7 +4,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateNameOf } from '../../../src/domain/signin/state.js';
 import { decodeCommandReply } from '../../../src/domain/wire/service-messages.js';
-import { sendCommand } from '../../../src/infra/commands/command-client.js';
+import { commandRequestOptions, sendCommand } from '../../../src/infra/commands/command-client.js';
 import { serveCommands } from '../../../src/infra/commands/command-service.js';
 import { commandSubject } from '../../../src/infra/commands/command-subjects.js';
 import {
@@ -41,10 +41,11 @@ let node: JetStreamNode;
 let client: NatsConnection;
 let service: Subscription;
 const errors: string[] = [];
+const refusals: unknown[] = [];
 /** Refusals are warnings; an error line is a fault of the service, and there must be none. */
 const logger = {
   info: () => {},
-  warn: () => {},
+  warn: (_event: string, fields?: Record<string, unknown>) => refusals.push(fields?.['code']),
   error: (event: string, fields?: Record<string, unknown>) =>
     errors.push(JSON.stringify({ event, ...fields })),
 };
@@ -66,7 +67,11 @@ afterAll(async () => {
 const ask = async (
   input: CommandInput,
 ): Promise<{ code: string | null; problem: string | null }> => {
-  const msg = await client.request(commandSubject(TENANT), input.body, { timeout: 20_000 });
+  const msg = await client.request(
+    commandSubject(TENANT),
+    input.body,
+    commandRequestOptions(TENANT, 20_000),
+  );
   const reply = decodeCommandReply(msg.string());
   if (isLeft(reply))
     return { code: null, problem: `an unreadable reply: ${msg.string().slice(0, 200)}` };
@@ -133,6 +138,54 @@ describe('commands under generated bad input', () => {
     });
   });
 
+  it("answers only on the tenant's replies subjects: any other reply subject is neither handled nor answered", async () => {
+    // The service may publish where a requester may not (the event log above all): a reply
+    // subject is where the service would write, so only the tenant's replies are taken.
+    const spy = await connectResilient(nats.server.url);
+    const seen: string[] = [];
+    const watch = spy.subscribe('>', {
+      callback: (_error, msg) => {
+        seen.push(msg.subject);
+      },
+    });
+    await spy.flush();
+    const elsewhere = [
+      `passage.${TENANT}.signin.evil-reply`,
+      `passage.${TENANT}.account.evil-reply`,
+      '_INBOX.evil-reply',
+      `passage.another-tenant.replies.evil-reply`,
+      `passage.${TENANT}.replies.a.b`,
+      `passage.${TENANT}.replies.*`,
+    ];
+    const before = refusals.length;
+    for (const reply of elsewhere) {
+      client.publish(
+        commandSubject(TENANT),
+        JSON.stringify({
+          v: 1,
+          tenant: TENANT,
+          command: commandsFor('evil-reply', TENANT).start(),
+        }),
+        { reply },
+      );
+    }
+    // The host takes commands in order: once a later command is answered, these were seen.
+    const later = commandsFor('after-evil-replies', TENANT);
+    expect(await sendCommand(client, TENANT, later.start())).toMatchObject({ ok: true });
+    await spy.flush();
+    watch.unsubscribe();
+    await spy.close();
+
+    expect(refusals.slice(before)).toEqual(elsewhere.map(() => 'INVALID_REPLY_SUBJECT'));
+    const answeredElsewhere = seen.filter(
+      (subject) => elsewhere.includes(subject) || subject.startsWith('_INBOX.evil'),
+    );
+    expect(answeredElsewhere).toEqual([]);
+    const { attempts } = await recordedAttempts(node.store, TENANT);
+    expect(attempts.has('evil-reply')).toBe(false);
+    expect(attempts.has('after-evil-replies')).toBe(true);
+  }, 60_000);
+
   it('still serves a good sign-in after all of it', async () => {
     const c = commandsFor('after-bad-commands', TENANT);
     for (const command of [c.start(), c.username(), c.password(), c.answer()]) {
@@ -145,5 +198,6 @@ describe('commands under generated bad input', () => {
     expect(done.state.context.outcome).toBe('signedIn');
     const { attempts } = await recordedAttempts(node.store, TENANT);
     expect([...signedInAttempts(attempts)]).toEqual(['after-bad-commands']);
+    expect(errors).toEqual([]);
   }, 60_000);
 });

@@ -5,6 +5,7 @@ import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sendCommand } from '../../../src/infra/commands/command-client.js';
 import { createJetStreamEventStore } from '../../../src/infra/jetstream/event-store.js';
 import { subscriberConsumerName } from '../../../src/infra/jetstream/event-store.js';
 import { signInSubject, requestsSubject } from '../../../src/infra/jetstream/subjects.js';
@@ -31,7 +32,7 @@ import {
   type PassageProcess,
   type ServeProcess,
 } from '../../support/passage-processes.js';
-import { eventually } from '../../support/sign-in-commands.js';
+import { commandsFor, eventually } from '../../support/sign-in-commands.js';
 
 /**
  * The role permissions passage generates (src/infra/nats/permissions.ts), on a real
@@ -219,6 +220,14 @@ describe('the service, with its own NATS user', () => {
     expect(serverLog.filter((line) => /Violation/.test(line))).toEqual([]);
   });
 
+  it("answers a command on the sender's replies subject, with no allow_responses in its rights", async () => {
+    // The admin user may send commands; serve (the service's user) answers on
+    // passage.acme.replies.<token>, a publish its own list allows.
+    const reply = await sendCommand(admin, ACME, commandsFor('command-under-roles', ACME).start());
+    expect(reply).toMatchObject({ ok: true, state: 'awaitingUsername' });
+    expect(serverLog.filter((line) => /Violation/.test(line))).toEqual([]);
+  });
+
   it("creates exactly the durable consumers of the log that the others' permissions deny", async () => {
     const jsm = await jetstreamManager(admin);
     const durables: string[] = [];
@@ -375,8 +384,8 @@ describe("an auditor's NATS user", () => {
       '1',
     ]);
     expect(audit.status, audit.stderr).toBe(0);
-    // The sign-in above and the one after the rotation.
-    expect(audit.stdout).toMatch(/verified: every record of the 2 attempts/);
+    // The sign-in above, the attempt a command started, and the sign-in after the rotation.
+    expect(audit.stdout).toMatch(/verified: every record of the 3 attempts/);
   });
 
   it('is refused when it publishes: events, answers, requests', async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecord } from '../../../src/actors/records/sign-in-record.js';
 import { verifyAttemptTexts } from '../../../src/actors/replay/verify-attempt.js';
 import { stateNameOf } from '../../../src/domain/signin/state.js';
-import { sendCommand } from '../../../src/infra/commands/command-client.js';
+import { commandRequestOptions, sendCommand } from '../../../src/infra/commands/command-client.js';
 import { serveCommands } from '../../../src/infra/commands/command-service.js';
 import { withNatsServer, type TestNatsServer } from '../../support/nats-server.js';
 import {
@@ -155,9 +155,11 @@ describe('the sign-in host on JetStream', () => {
     const service = serveCommands({ nc: n.nc, host: n.services.host, logger: silent });
     const client = await connectResilient(nats.server.url);
     try {
-      const garbage = await client.request(`passage.${TENANT}.commands`, 'garbage{', {
-        timeout: 5000,
-      });
+      const garbage = await client.request(
+        `passage.${TENANT}.commands`,
+        'garbage{',
+        commandRequestOptions(TENANT, 5000),
+      );
       expect(JSON.parse(garbage.string())).toMatchObject({
         ok: false,
         error: { code: 'INVALID_MESSAGE' },

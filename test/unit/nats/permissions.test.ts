@@ -66,7 +66,6 @@ describe('the permissions of each role', () => {
     // Its registry keys are its own: no wildcard after the tenant.
     const registry = agent.publish.allow.filter((subject) => subject.includes('passage-agents.'));
     expect(registry.every((subject) => subject.includes('.acme.site-1'))).toBe(true);
-    expect(agent.allowResponses).toBe(false);
   });
 
   it('let an auditor read and nothing else: no event, KV or stream write, no purge or delete of data', () => {
@@ -78,7 +77,6 @@ describe('the permissions of each role', () => {
         subject.startsWith('$JS.ACK'),
     );
     expect(writes).toEqual([]);
-    expect(auditor.allowResponses).toBe(false);
   });
 
   it("deny the service's durable consumers of the log to auditors, and to other tenants' services", () => {
@@ -97,7 +95,6 @@ describe('the permissions of each role', () => {
       expect(service.publish.deny).toContain(`$JS.API.CONSUMER.DELETE.PASSAGE_EVENTS.${name}`);
     }
     expect(service.publish.deny.some((subject) => subject.includes('acme_'))).toBe(false);
-    expect(service.allowResponses).toBe(true);
   });
 
   it('refuse a tenant, agent id or key that would widen a permission', () => {
@@ -125,7 +122,7 @@ describe('the authorization block for nats-server', () => {
     expect(text).toContain('# agent site-1 of tenant acme');
     expect(text).toContain(`nkey: "${KEY}"`);
     expect(text).toContain('"$JS.API.CONSUMER.MSG.NEXT.PASSAGE_REQUESTS.agents-acme"');
-    // No deny list when there is none, no allow_responses for an agent.
+    // No deny list when there is none.
     const agentBlock = text.slice(0, text.indexOf('# an operator'));
     expect(agentBlock).not.toContain('deny:');
     expect(agentBlock).not.toContain('allow_responses');
@@ -133,13 +130,19 @@ describe('the authorization block for nats-server', () => {
     expect(text.slice(text.indexOf('# an operator'))).not.toContain('permissions');
   });
 
-  it('lets the service answer each request it receives once, within a second', () => {
+  it("answers commands on the tenant's replies subjects, never through allow_responses", () => {
     const service = permissionsFor({ role: 'service', tenant: 'acme' }, KEY, TENANTS);
+    expect(service.publish.allow).toContain('passage.acme.replies.*');
+    expect(service.publish.allow.some((subject) => subject.startsWith('passage.beta.'))).toBe(
+      false,
+    );
     const text = renderAuthorization([
       { publicKey: KEY, description: 'service', permissions: service },
+      { publicKey: OPERATOR, description: 'agent', permissions: agent },
+      { publicKey: OPERATOR, description: 'auditor', permissions: auditor },
     ]);
-    expect(text).toContain('allow_responses: { max: 1, expires: "1s" }');
-    expect(text).not.toContain('allow_responses: true');
+    // nats-server 2.9 would remember every delivery's reply subject for such a user.
+    expect(text).not.toContain('allow_responses');
   });
 
   it('keeps a description on one comment line', () => {
