@@ -70,6 +70,12 @@ Commands:
                      Register the agent's public keys with the service.
   agent rotate --key-file F [--agent-id ID] [--tenant T] [--nats URL]
                      Replace the keys; the previous ones keep working during the change.
+  agent list [--json] [--max-age SECONDS] [--tenant T] [--nats URL]
+                     The tenant's agents (with the service's NATS key): active and
+                     answering (a heartbeat within --max-age, default 15), silent, or revoked.
+  agent revoke <agent-id> [--tenant T] [--nats URL]
+                     Revoke an agent (with the service's NATS key): its answers stop
+                     verifying and no request is sealed for it; the agent cannot undo it.
   agent run --key-file F --ldap-url URL[,URL] --ldap-base-dn DN [--ldap-dialect ad|openldap]
             [--ldap-ca-file F] [--ldap-login-attribute A] [--ldap-bind-dn DN]
             [--ldap-bind-password-file F] [--ldap-allow-plain] [--concurrency N]

@@ -11,6 +11,7 @@ import {
   runAgentRegister,
   runAgentRotate,
 } from './agent.js';
+import { runAgentList, runAgentRevoke } from './agent-admin.js';
 import { runTokenCreate } from './token.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -72,7 +73,24 @@ const connection = (
   };
 };
 
-/** `passage agent <init|register|rotate|run>`. */
+/** The registry of a tenant, with the service's credentials (`agent list`, `agent revoke`). */
+const registryTarget = (
+  values: { nats?: string; tenant?: string; 'nats-nkey-file'?: string; 'nats-ca-file'?: string },
+  env: Env,
+) => ({
+  natsUrl:
+    fromFlagOrEnv(values.nats, env, 'PASSAGE_NATS_URL', DEFAULT_NATS_URL) ?? DEFAULT_NATS_URL,
+  natsAccess: natsAccessFrom(values, env),
+  tenant: fromFlagOrEnv(values.tenant, env, 'PASSAGE_TENANT', DEFAULT_TENANT) ?? DEFAULT_TENANT,
+});
+
+const registryOptions = {
+  nats: { type: 'string' },
+  tenant: { type: 'string' },
+  ...natsAccessOptions,
+} as const;
+
+/** `passage agent <init|register|rotate|run|list|revoke>`. */
 export const runAgentCommand = async (
   args: readonly string[],
   io: CliIo,
@@ -185,11 +203,51 @@ export const runAgentCommand = async (
         },
       });
     }
+    case 'list': {
+      const parsed = parseOptions(rest, {
+        ...registryOptions,
+        json: { type: 'boolean' },
+        'max-age': { type: 'string' },
+      });
+      if (typeof parsed === 'string') return refuse(io, 'USAGE_ERROR', `agent list: ${parsed}`);
+      const target = registryTarget(parsed.values, env);
+      if (!TenantSchema.safeParse(target.tenant).success) {
+        return refuse(io, 'USAGE_ERROR', 'agent list: the tenant must be a lower-case slug');
+      }
+      const maxAge = Number(
+        fromFlagOrEnv(parsed.values['max-age'], env, 'PASSAGE_AGENT_MAX_AGE', '15'),
+      );
+      if (!Number.isInteger(maxAge) || maxAge < 1) {
+        return refuse(io, 'USAGE_ERROR', 'agent list: --max-age is a whole number of seconds');
+      }
+      return runAgentList(io, {
+        ...target,
+        json: parsed.values.json === true,
+        maxAgeMs: maxAge * 1000,
+      });
+    }
+    case 'revoke': {
+      const parsed = parseOptions(rest, registryOptions, true);
+      if (typeof parsed === 'string') return refuse(io, 'USAGE_ERROR', `agent revoke: ${parsed}`);
+      const target = registryTarget(parsed.values, env);
+      const [agentId, ...extra] = parsed.positionals;
+      if (!TenantSchema.safeParse(target.tenant).success) {
+        return refuse(io, 'USAGE_ERROR', 'agent revoke: the tenant must be a lower-case slug');
+      }
+      if (agentId === undefined || extra.length > 0 || !IdSchema.safeParse(agentId).success) {
+        return refuse(
+          io,
+          'USAGE_ERROR',
+          'agent revoke: name one agent id (1-64 characters of A-Z, a-z, 0-9, _ or -)',
+        );
+      }
+      return runAgentRevoke(io, { ...target, agentId });
+    }
     default:
       return refuse(
         io,
         'UNKNOWN_COMMAND',
-        `agent: unknown subcommand '${sub ?? ''}' (init, register, rotate, run)`,
+        `agent: unknown subcommand '${sub ?? ''}' (init, register, rotate, run, list, revoke)`,
       );
   }
 };

@@ -19,5 +19,13 @@ export const registrationKey = (tenant: string, agentId: string): string => `${t
 export const heartbeatKey = (tenant: string, agentId: string): string =>
   `${tenant}.${agentId}.heartbeat`;
 
+/**
+ * `<tenant>.<agentId>.revoked`: present once the agent is revoked, whatever its registration
+ * says. An agent's NATS user may write its own registration (`agent register`, `agent
+ * rotate`) but not this key, so an agent cannot undo its revocation by rewriting its status.
+ */
+export const revokedKey = (tenant: string, agentId: string): string =>
+  `${tenant}.${agentId}.revoked`;
+
 /** Every registration of a tenant and nothing else: heartbeat keys have three tokens. */
 export const tenantRegistrationsFilter = (tenant: string): string => `${tenant}.*`;

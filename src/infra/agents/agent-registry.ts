@@ -1,4 +1,5 @@
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { silentLogger, type Logger } from '../../actors/ports/logger.js';
 import {
@@ -15,6 +16,7 @@ import {
   isAgentId,
   isTenant,
   registrationKey,
+  revokedKey,
   tenantRegistrationsFilter,
 } from './agent-kv-keys.js';
 import type { HeartbeatRecord } from './heartbeat-record.js';
@@ -185,10 +187,32 @@ export const createAgentRegistry = (options: AgentRegistryOptions): AgentRegistr
       .sort(byAgentId);
   };
 
-  const revoke: AgentRegistry['revoke'] = (tenant, agentId) =>
-    modify(tenant, agentId, (current) =>
-      right(current.status === 'revoked' ? current : { ...current, status: 'revoked' }),
+  const markRevoked = async (kv: KV, tenant: string, agentId: string): Promise<void> => {
+    await kv.put(revokedKey(tenant, agentId), encode({ v: 1, revokedAt: now().toISOString() }));
+  };
+
+  /**
+   * The registration's status says revoked, for whoever reads the entry itself; the mark
+   * (`revokedKey`) is what makes it hold, since the agent may write its own registration.
+   * The mark is written even when the status could not be (the agent rewriting its entry
+   * meanwhile) and over an entry the agent made unreadable, so neither dodges a revocation.
+   */
+  const revoke: AgentRegistry['revoke'] = async (tenant, agentId) => {
+    const kv = await bucket();
+    const stored = await readRegistration(kv, logger, tenant, agentId);
+    if (isLeft(stored)) {
+      const unreadable =
+        stored.left.code === INVALID_MESSAGE && isTenant(tenant) && isAgentId(agentId);
+      if (unreadable) await markRevoked(kv, tenant, agentId);
+      return stored;
+    }
+    const written = await modify(tenant, agentId, (current) =>
+      right({ ...current, status: 'revoked' }),
     );
+    await markRevoked(kv, tenant, agentId);
+    const registration = isLeft(written) ? stored.right.registration : written.right;
+    return right({ ...registration, status: 'revoked' });
+  };
 
   const rotateKeys: AgentRegistry['rotateKeys'] = async (
     tenant,

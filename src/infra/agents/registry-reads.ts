@@ -6,7 +6,7 @@ import {
   type AgentRegistration,
 } from '../../domain/wire/agent-messages.js';
 import { INVALID_MESSAGE } from '../../domain/wire/decode.js';
-import { heartbeatKey, isAgentId, isTenant, registrationKey } from './agent-kv-keys.js';
+import { heartbeatKey, isAgentId, isTenant, registrationKey, revokedKey } from './agent-kv-keys.js';
 import { decodeHeartbeatRecord } from './heartbeat-record.js';
 import { liveValue } from './kv-bucket.js';
 import { registryError, type RegistryError } from './registry-errors.js';
@@ -28,7 +28,10 @@ const unreadable = (logger: Logger, key: string, message: string): RegistryError
 
 /**
  * Reads one registration, decoded with its schema. Garbage is `INVALID_MESSAGE` and logged,
- * never thrown, so one bad entry cannot take the registry (or a sign-in) down with it.
+ * never thrown, so one bad entry cannot take the registry (or a sign-in) down with it. An
+ * agent with a revocation mark (`revokedKey`, any value) reads as revoked whatever its
+ * registration says: the agent may rewrite its registration, never the mark. Both are read
+ * at once, so the mark costs no extra wait.
  */
 export const readRegistration = async (
   kv: KV,
@@ -40,7 +43,10 @@ export const readRegistration = async (
     return left(registryError(INVALID_MESSAGE, 'a tenant or agent id that is not subject-safe'));
   }
   const key = registrationKey(tenant, agentId);
-  const value = await liveValue(kv, key);
+  const [value, revocation] = await Promise.all([
+    liveValue(kv, key),
+    liveValue(kv, revokedKey(tenant, agentId)),
+  ]);
   if (value === undefined) {
     return left(registryError('AGENT_NOT_FOUND', `no agent ${agentId} in tenant ${tenant}`));
   }
@@ -51,7 +57,9 @@ export const readRegistration = async (
   if (decoded.right.tenant !== tenant || decoded.right.agentId !== agentId) {
     return left(unreadable(logger, key, 'the registration names another tenant or agent'));
   }
-  return right({ registration: decoded.right, revision: value.revision });
+  const registration =
+    revocation === undefined ? decoded.right : { ...decoded.right, status: 'revoked' as const };
+  return right({ registration, revision: value.revision });
 };
 
 /** When the registry last heard from the agent, or undefined (never, or unreadable). */

@@ -18,7 +18,7 @@ import {
   TIMERS_STREAM,
 } from '../jetstream/topology.js';
 import { DEFAULT_AGENTS_BUCKET } from '../agents/agent-registry.js';
-import { heartbeatKey, registrationKey } from '../agents/agent-kv-keys.js';
+import { heartbeatKey, registrationKey, revokedKey } from '../agents/agent-kv-keys.js';
 import { DEFAULT_TOKENS_BUCKET } from '../agents/registration-tokens.js';
 import { OIDC_BUCKET } from '../http/oidc/kv-adapter.js';
 import { MFA_BUCKET } from '../mfa/kv-enrolments.js';
@@ -192,9 +192,11 @@ const agentPublish = (tenant: string, agentId: string): string[] => {
     // Its answers, and a request it cannot read moved aside (redacted: ids only).
     answersSubject(tenant),
     deadLetterSubject(tenant, queue),
-    // Its own registration and heartbeat, and nobody else's.
+    // Its own registration and heartbeat, and nobody else's; its revocation mark it may
+    // read (every read of its registration looks for it) and never write.
     streamInfo(kvStream(DEFAULT_AGENTS_BUCKET)),
     kvRead(DEFAULT_AGENTS_BUCKET, registrationKey(tenant, agentId)),
+    kvRead(DEFAULT_AGENTS_BUCKET, revokedKey(tenant, agentId)),
     kvSubject(DEFAULT_AGENTS_BUCKET, registrationKey(tenant, agentId)),
     kvSubject(DEFAULT_AGENTS_BUCKET, heartbeatKey(tenant, agentId)),
     // Spending a registration token: its key is the token's hash, unknown in advance.

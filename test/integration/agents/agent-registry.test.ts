@@ -283,6 +283,54 @@ describe('the agent registry', () => {
     ).toMatchObject({ left: { code: 'INVALID_MESSAGE' } });
   });
 
+  it('keeps a revocation when the agent rewrites its own registration as active, or as garbage', async () => {
+    // An agent's NATS user may write its own registration key (register, rotate): the
+    // revocation mark, which it may not write, is what holds.
+    const tenant = freshTenant();
+    const agents = registry();
+    const one = await newAgent(tenant, 'agent-1');
+    await agents.register(one.registration);
+    await agents.heartbeat(heartbeatOf(tenant, 'agent-1', new Date()));
+    await agents.revoke(tenant, 'agent-1');
+    const kv = await agentsBucket();
+    await kv.put(`${tenant}.agent-1`, JSON.stringify(one.registration));
+    expect(JSON.parse((await kv.get(`${tenant}.agent-1`))?.string() ?? '')).toMatchObject({
+      status: 'active',
+    });
+
+    expect(await agents.get(tenant, 'agent-1')).toMatchObject({ right: { status: 'revoked' } });
+    expect(await agents.list(tenant)).toEqual([{ ...one.registration, status: 'revoked' }]);
+    expect(await agents.signKeyOf(tenant, 'agent-1', one.keys.sign.current.keyId)).toBeUndefined();
+    expect(await agents.activeAgents(tenant, { maxAgeMs: 60_000 })).toEqual([]);
+    expect(await agents.heartbeat(heartbeatOf(tenant, 'agent-1'))).toMatchObject({
+      left: { code: 'AGENT_REVOKED' },
+    });
+    const [box] = one.registration.boxKeys;
+    const [sign] = one.registration.signKeys;
+    if (box === undefined || sign === undefined) throw new Error('no keys');
+    expect(await agents.rotateKeys(tenant, 'agent-1', box, sign)).toMatchObject({
+      left: { code: 'AGENT_REVOKED' },
+    });
+    expect(await agents.register(one.registration)).toMatchObject({
+      left: { code: 'AGENT_EXISTS' },
+    });
+
+    // Revoked while its entry was garbage (written to dodge it): marked all the same.
+    const two = await newAgent(tenant, 'agent-2');
+    await agents.register(two.registration);
+    await kv.put(`${tenant}.agent-2`, 'not a registration');
+    expect(await agents.revoke(tenant, 'agent-2')).toMatchObject({
+      left: { code: 'INVALID_MESSAGE' },
+    });
+    await kv.put(`${tenant}.agent-2`, JSON.stringify(two.registration));
+    expect(await agents.get(tenant, 'agent-2')).toMatchObject({ right: { status: 'revoked' } });
+    // An unknown agent gets no mark: a typo does not reserve an id.
+    expect(await agents.revoke(tenant, 'nobody')).toMatchObject({
+      left: { code: 'AGENT_NOT_FOUND' },
+    });
+    expect(await kv.get(`${tenant}.nobody.revoked`)).toBeNull();
+  });
+
   it('skips and logs garbage in the bucket, and never crashes on it', async () => {
     const tenant = freshTenant();
     const logger = recordingLogger();

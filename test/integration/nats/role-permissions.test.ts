@@ -473,3 +473,41 @@ describe('the seeds', () => {
     }
   });
 });
+
+// Last: it revokes the running agent.
+describe('a revoked agent', () => {
+  it('cannot undo its revocation: its own user rewrites its registration, the mark holds', async () => {
+    const nats_ = ['--nats', nats.server.url, '--tenant', ACME];
+    const asService = ['--nats-nkey-file', users.serviceAcme.seedFile];
+    const revoked = passageSync(['agent', 'revoke', 'site-1', ...nats_, ...asService]);
+    expect(revoked.status, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toContain('agent site-1 of tenant acme is revoked');
+
+    const nc = await open(users.agentAcme);
+    const kv = await new Kvm(nc).create('passage-agents');
+    const own = JSON.parse((await kv.get('acme.site-1'))?.string() ?? '{}') as {
+      status?: string;
+    };
+    expect(own.status).toBe('revoked');
+    // Its registration is its to write (register, rotate): it writes itself active again.
+    await kv.put('acme.site-1', JSON.stringify({ ...own, status: 'active' }));
+    // The mark it may read, never write or delete.
+    expect((await kv.get('acme.site-1.revoked'))?.string()).toContain('revokedAt');
+    await refusedByPermissions(kv.put('acme.site-1.revoked', '{}'), /acme\.site-1\.revoked"/);
+    await refusedByPermissions(kv.delete('acme.site-1.revoked'), /acme\.site-1\.revoked"/);
+    await refusedByPermissions(kv.purge('acme.site-1.revoked'), /acme\.site-1\.revoked"/);
+
+    const listed = passageSync(['agent', 'list', '--json', ...nats_, ...asService]);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({
+      tenant: ACME,
+      agents: [{ agentId: 'site-1', status: 'revoked', answering: false }],
+    });
+    // And the service acts on it: no request is sealed for the revoked agent.
+    const result = await eventually('a sign-in to find no agent', async () => {
+      const attempt = await signInThroughTheApi(slapd.users.good.uid, slapd.users.good.password);
+      return attempt.outcome === 'signedIn' ? undefined : attempt;
+    });
+    expect(result).toMatchObject({ state: 'done', outcome: 'agentUnavailable' });
+  });
+});

@@ -109,6 +109,23 @@ describe('passage serve and host (arguments)', () => {
   });
 });
 
+describe('passage agent list and revoke (arguments)', () => {
+  it.each([
+    [['agent', 'revoke'], 'agent revoke: name one agent id'],
+    [['agent', 'revoke', 'a', 'b'], 'agent revoke: name one agent id'],
+    [['agent', 'revoke', 'site.*'], 'agent revoke: name one agent id'],
+    [['agent', 'revoke', 'site-1', '--tenant', 'Not A Slug'], 'the tenant must be'],
+    [['agent', 'list', '--max-age', '0'], '--max-age is a whole number of seconds'],
+    [['agent', 'list', '--tenant', '*'], 'the tenant must be'],
+    [['agent', 'list', 'extra'], 'agent list:'],
+  ])('refuses %j before connecting anywhere', async (argv, message) => {
+    const { code, err } = await run(...argv);
+    expect(code).toBe(EXIT_USAGE);
+    expect(err).toContain(message);
+    expect(err).toContain('[USAGE_ERROR]');
+  });
+});
+
 describe('passage paths', () => {
   it('prints every path of the default strategy, step by step, with the coverage', async () => {
     const { code, out } = await run('paths');

@@ -66,6 +66,11 @@ describe('the permissions of each role', () => {
     // Its registry keys are its own: no wildcard after the tenant.
     const registry = agent.publish.allow.filter((subject) => subject.includes('passage-agents.'));
     expect(registry.every((subject) => subject.includes('.acme.site-1'))).toBe(true);
+    // Its revocation mark it may read, never write: only the service revokes.
+    expect(agent.publish.allow).toContain(
+      '$JS.API.DIRECT.GET.KV_passage-agents.$KV.passage-agents.acme.site-1.revoked',
+    );
+    expect(agent.publish.allow).not.toContain('$KV.passage-agents.acme.site-1.revoked');
   });
 
   it('let an auditor read and nothing else: no event, KV or stream write, no purge or delete of data', () => {
