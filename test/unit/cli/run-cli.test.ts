@@ -85,7 +85,7 @@ describe('passage host (arguments)', () => {
   });
 });
 
-describe('passage serve and host (arguments)', () => {
+describe('passage serve, host and agent list|revoke (arguments)', () => {
   it.each([
     [['serve', '--mfa', 'sometimes'], '--mfa is one of enrolled, always, never'],
     [['host', '--mfa', 'sometimes'], '--mfa is one of enrolled, always, never'],
@@ -101,16 +101,6 @@ describe('passage serve and host (arguments)', () => {
     [['serve', '--mfa-tries', '11'], '--mfa-tries is a whole number from 1 to 10'],
     [['serve', '--stream-replicas', '2'], '--stream-replicas is one of 1, 3, 5'],
     [['host', '--stream-replicas', 'three'], '--stream-replicas is one of 1, 3, 5'],
-  ])('refuses %j before connecting anywhere', async (argv, message) => {
-    const { code, err } = await run(...argv);
-    expect(code).toBe(EXIT_USAGE);
-    expect(err).toContain(message);
-    expect(err).toContain('[USAGE_ERROR]');
-  });
-});
-
-describe('passage agent list and revoke (arguments)', () => {
-  it.each([
     [['agent', 'revoke'], 'agent revoke: name one agent id'],
     [['agent', 'revoke', 'a', 'b'], 'agent revoke: name one agent id'],
     [['agent', 'revoke', 'site.*'], 'agent revoke: name one agent id'],
