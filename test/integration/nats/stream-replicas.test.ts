@@ -141,18 +141,29 @@ describe('--stream-replicas on a JetStream cluster', () => {
       250,
     );
     expect(info.state.messages).toBe(1);
-    await jsm.consumers.add(REQUESTS_STREAM, {
-      durable_name: 'replica-check',
-      ack_policy: AckPolicy.Explicit,
-      filter_subject: requestsSubject(TENANT),
-    });
-    const message = await (
-      await js.consumers.get(REQUESTS_STREAM, 'replica-check')
-    ).next({
-      expires: 5_000,
-    });
-    expect(message?.string()).toBe('a sealed request');
-  }, 60_000);
+    // Creating a consumer goes through the cluster's meta leader, which may have been the
+    // killed node too and still be electing (nats-server 2.9 then times requests out): ask
+    // again until it answers. Adding the same durable twice is the same durable.
+    const message = await eventually(
+      'the request, read through a new consumer',
+      async () => {
+        try {
+          await jsm.consumers.add(REQUESTS_STREAM, {
+            durable_name: 'replica-check',
+            ack_policy: AckPolicy.Explicit,
+            filter_subject: requestsSubject(TENANT),
+          });
+          const consumer = await js.consumers.get(REQUESTS_STREAM, 'replica-check');
+          return (await consumer.next({ expires: 5_000 })) ?? undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      45_000,
+      500,
+    );
+    expect(message.string()).toBe('a sealed request');
+  }, 120_000);
 });
 
 describe('--stream-replicas on a single nats-server', () => {
