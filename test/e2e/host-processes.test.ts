@@ -111,7 +111,7 @@ describe('passage host processes', () => {
     const host = await startHost();
     const c = commandsFor('e2e-replay', TENANT);
     for (const command of [c.start(), c.username(), c.cancel()]) {
-      await sendCommand(client, TENANT, command);
+      expect(await sendCommand(client, TENANT, command)).toMatchObject({ ok: true });
     }
     const good = passage('replay', 'e2e-replay', '--nats', nats.server.url, '--tenant', TENANT);
     expect(good.status).toBe(0);

@@ -60,6 +60,9 @@ export const runHost = async (io: CliIo, options: HostOptions): Promise<number> 
     onCommitted: logCommittedRecord(logger),
   });
   const commands = serveCommands({ nc, host: node.services.host, logger });
+  // Ready means the server holds the subscription: until the round trip, a command sent on
+  // the word "ready" could find no host (NO_HOST).
+  await nc.flush();
   logger.info('host.ready', { nats: options.natsUrl });
 
   await options.stopSignal;
