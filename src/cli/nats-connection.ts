@@ -1,5 +1,6 @@
 import { AuthorizationError, connect, type NatsConnection } from '@nats-io/transport-node';
 import { natsClientOptions, type NatsAccess } from '../infra/nats/nats-client-options.js';
+import { causeChain } from '../infra/nats/cause-chain.js';
 
 /** How long a one-shot command waits for NATS before it says it cannot reach it. */
 export const NATS_CONNECT_TIMEOUT_MS = 5_000;
@@ -31,18 +32,9 @@ const messageOf = (error: unknown): string =>
 const TLS_PROBLEM =
   /certificate|self[- ]signed|UNABLE_TO_VERIFY|ERR_TLS|CERT_|tls.*(not available|required)|does not support 'tls'|SSL|handshake/i;
 
-const chainOf = (error: unknown): unknown[] => {
-  const chain: unknown[] = [];
-  for (let at = error; at !== undefined && at !== null && chain.length < 5;) {
-    chain.push(at);
-    at = at instanceof Error ? at.cause : undefined;
-  }
-  return chain;
-};
-
 /** What went wrong connecting, as a code people and scripts can act on. */
 export const connectionProblemOf = (natsUrl: string, error: unknown): NatsUnreachableError => {
-  const chain = chainOf(error);
+  const chain = causeChain(error);
   if (chain.some((cause) => cause instanceof AuthorizationError)) {
     return new NatsUnreachableError(
       `NATS at ${natsUrl} refused our credentials: give this role's NKey seed file ` +

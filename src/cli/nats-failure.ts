@@ -1,4 +1,5 @@
 import { PermissionViolationError } from '@nats-io/transport-node';
+import { causeChain } from '../infra/nats/cause-chain.js';
 
 /**
  * The log fields of a failed connection to NATS: its stable code (NATS_UNREACHABLE,
@@ -21,15 +22,6 @@ export const connectFailureOf = (
   reason: error instanceof Error ? error.message : String(error),
 });
 
-const causesOf = (error: unknown): unknown[] => {
-  const chain: unknown[] = [];
-  for (let at = error; at !== undefined && at !== null && chain.length < 6;) {
-    chain.push(at);
-    at = at instanceof Error ? at.cause : undefined;
-  }
-  return chain;
-};
-
 /**
  * NATS refused something this command's user may not do (a permissions violation): the
  * wrong role's key, or a server configured without a right passage needs. Told as
@@ -38,7 +30,7 @@ const causesOf = (error: unknown): unknown[] => {
 export const permissionRefusalOf = (
   error: unknown,
 ): { readonly code: 'NATS_PERMISSION_DENIED'; readonly message: string } | undefined => {
-  const violation = causesOf(error).find((cause) => cause instanceof PermissionViolationError);
+  const violation = causeChain(error).find((cause) => cause instanceof PermissionViolationError);
   if (!(violation instanceof PermissionViolationError)) return undefined;
   return {
     code: 'NATS_PERMISSION_DENIED',

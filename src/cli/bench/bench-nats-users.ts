@@ -5,12 +5,7 @@ import {
   type NatsUserEntry,
 } from '../../infra/nats/nats-authorization-config.js';
 import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
-import {
-  createNatsUserKey,
-  isNkeyFileError,
-  readNkeyFile,
-  writeNkeyFile,
-} from '../../infra/nats/nkey-file.js';
+import { readOrCreateNkeyFile } from '../../infra/nats/nkey-file.js';
 import { permissionsFor, type PassageRole } from '../../infra/nats/permissions.js';
 
 /**
@@ -30,22 +25,8 @@ export interface BenchNatsUsers {
 }
 
 /** The public key of the seed in `file`, made there (0600) when there is none yet. */
-const publicKeyIn = async (file: string): Promise<string> => {
-  try {
-    const key = await readNkeyFile(file);
-    key.seed.fill(0);
-    return key.publicKey;
-  } catch (error) {
-    if (!isNkeyFileError(error) || error.code !== 'NATS_NKEY_FILE_NOT_FOUND') throw error;
-  }
-  const key = createNatsUserKey();
-  try {
-    await writeNkeyFile(file, key);
-    return key.publicKey;
-  } finally {
-    key.seed.fill(0);
-  }
-};
+const publicKeyIn = async (file: string): Promise<string> =>
+  (await readOrCreateNkeyFile(file)).publicKey;
 
 export const ensureBenchNatsUsers = async (
   keysDir: string,

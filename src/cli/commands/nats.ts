@@ -6,12 +6,7 @@ import {
   renderTls,
   type NatsUserEntry,
 } from '../../infra/nats/nats-authorization-config.js';
-import {
-  NkeyFileError,
-  createNatsUserKey,
-  readNkeyFile,
-  writeNkeyFile,
-} from '../../infra/nats/nkey-file.js';
+import { NkeyFileError, readOrCreateNkeyFile } from '../../infra/nats/nkey-file.js';
 import { permissionsFor, type PassageRole } from '../../infra/nats/permissions.js';
 import { EXIT_FAILURE, EXIT_OK, refuse, type CliIo } from '../io.js';
 import { parseOptions } from '../parse-options.js';
@@ -86,24 +81,6 @@ const usersOf = (
   return { users, tenants };
 };
 
-/** The public key of the user's seed file: read when it exists, made (0600) when not. */
-const publicKeyOf = async (file: string): Promise<{ publicKey: string; made: boolean }> => {
-  try {
-    const key = await readNkeyFile(file);
-    key.seed.fill(0);
-    return { publicKey: key.publicKey, made: false };
-  } catch (error) {
-    if (!(error instanceof NkeyFileError) || error.code !== 'NATS_NKEY_FILE_NOT_FOUND') throw error;
-  }
-  const key = createNatsUserKey();
-  try {
-    await writeNkeyFile(file, key);
-    return { publicKey: key.publicKey, made: true };
-  } finally {
-    key.seed.fill(0);
-  }
-};
-
 export const runNatsCommand = async (args: readonly string[], io: CliIo): Promise<number> => {
   const [sub, ...rest] = args;
   if (sub !== 'users') {
@@ -142,7 +119,7 @@ export const runNatsCommand = async (args: readonly string[], io: CliIo): Promis
   for (const user of asked.users) {
     let key;
     try {
-      key = await publicKeyOf(user.file);
+      key = await readOrCreateNkeyFile(user.file);
     } catch (error) {
       const code = error instanceof NkeyFileError ? error.code : 'NATS_NKEY_FILE_UNWRITABLE';
       io.err(`passage: ${(error as Error).message} [${code}]\n`);

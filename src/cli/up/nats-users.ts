@@ -3,12 +3,7 @@ import {
   type NatsUserEntry,
 } from '../../infra/nats/nats-authorization-config.js';
 import type { NatsAccess } from '../../infra/nats/nats-client-options.js';
-import {
-  NkeyFileError,
-  createNatsUserKey,
-  readNkeyFile,
-  writeNkeyFile,
-} from '../../infra/nats/nkey-file.js';
+import { NkeyFileError, readOrCreateNkeyFile } from '../../infra/nats/nkey-file.js';
 import { permissionsFor, type PassageRole } from '../../infra/nats/permissions.js';
 import { UpError } from './up-error.js';
 import type { UpLayout } from './up-layout.js';
@@ -28,27 +23,20 @@ export interface UpNatsUsers {
 /** The user's public key: from its seed file, or a new seed written there (0600). */
 const publicKeyIn = async (file: string): Promise<string> => {
   try {
-    const key = await readNkeyFile(file);
-    key.seed.fill(0);
-    return key.publicKey;
+    return (await readOrCreateNkeyFile(file)).publicKey;
   } catch (error) {
-    if (!(error instanceof NkeyFileError) || error.code !== 'NATS_NKEY_FILE_NOT_FOUND') {
-      throw new UpError(
-        'UP_NATS_KEYS_UNUSABLE',
-        `${(error as Error).message}${error instanceof NkeyFileError ? ` [${error.code}]` : ''}. ` +
-          `Fix or remove it: up makes a new one (and a new configuration) when it is missing.`,
-        { cause: error },
-      );
+    const unwritable =
+      error instanceof NkeyFileError &&
+      (error.code === 'NATS_NKEY_FILE_UNWRITABLE' || error.code === 'NATS_NKEY_FILE_EXISTS');
+    if (unwritable) {
+      throw new UpError('UP_NATS_KEYS_UNUSABLE', error.message, { cause: error });
     }
-  }
-  const key = createNatsUserKey();
-  try {
-    await writeNkeyFile(file, key);
-    return key.publicKey;
-  } catch (error) {
-    throw new UpError('UP_NATS_KEYS_UNUSABLE', (error as Error).message, { cause: error });
-  } finally {
-    key.seed.fill(0);
+    throw new UpError(
+      'UP_NATS_KEYS_UNUSABLE',
+      `${(error as Error).message}${error instanceof NkeyFileError ? ` [${error.code}]` : ''}. ` +
+        `Fix or remove it: up makes a new one (and a new configuration) when it is missing.`,
+      { cause: error },
+    );
   }
 };
 

@@ -1,5 +1,6 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { NoRespondersError, PermissionViolationError, RequestError } from '@nats-io/transport-node';
+import { causeChain } from '../nats/cause-chain.js';
 
 /** What the server holds last on one subject, or that it cannot be asked this way. */
 export type LastOnSubject =
@@ -12,18 +13,9 @@ export type LastOnSubject =
    */
   | { readonly kind: 'unavailable' };
 
-const causes = (error: unknown): unknown[] => {
-  const chain: unknown[] = [];
-  for (let e = error; e !== undefined && e !== null && chain.length < 5;) {
-    chain.push(e);
-    e = (e as { cause?: unknown }).cause;
-  }
-  return chain;
-};
-
 /** No responders, or a permission violation: asking again will not help. */
 const isRefused = (error: unknown): boolean =>
-  causes(error).some(
+  causeChain(error).some(
     (e) =>
       e instanceof NoRespondersError ||
       e instanceof PermissionViolationError ||

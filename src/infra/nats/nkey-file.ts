@@ -191,3 +191,27 @@ export const writeNkeyFile = async (
     throw new NkeyFileError('NATS_NKEY_FILE_EXISTS', path, `${path} exists already`);
   }
 };
+
+/**
+ * The public key of the user seed in `path`: read when the file exists, made there (0600)
+ * when it does not, so a role keeps its key from run to run. The seed is zeroed either way.
+ * Any other problem with the file (unreadable, unsafe, not a seed) is its NkeyFileError.
+ */
+export const readOrCreateNkeyFile = async (
+  path: string,
+): Promise<{ readonly publicKey: string; readonly made: boolean }> => {
+  try {
+    const key = await readNkeyFile(path);
+    key.seed.fill(0);
+    return { publicKey: key.publicKey, made: false };
+  } catch (error) {
+    if (!isNkeyFileError(error) || error.code !== 'NATS_NKEY_FILE_NOT_FOUND') throw error;
+  }
+  const key = createNatsUserKey();
+  try {
+    await writeNkeyFile(path, key);
+    return { publicKey: key.publicKey, made: true };
+  } finally {
+    key.seed.fill(0);
+  }
+};
